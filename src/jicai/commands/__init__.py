@@ -1,0 +1,1 @@
+"""One module per `jicai` subcommand, each exposing `run(args) -> int` (exit status)."""
