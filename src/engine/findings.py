@@ -79,9 +79,10 @@ MESSAGES: dict[str, tuple[Severity, str]] = {
 }
 
 
-def finding(code: str, sheet: str, cell: str, severity: Severity | str | None = None, **fields) -> Finding:
+def finding(code: str, sheet: str, cell: str, severity: Severity | str | None = None, /, **fields) -> Finding:
     """Build a finding from the message table. `severity` overrides the code's default
-    (some checks are configurable in the scheme, e.g. total-mismatch)."""
+    (some checks are configurable in the scheme, e.g. total-mismatch). The first four are
+    positional-only so that templates may use {code}, {sheet} or {cell} as fields."""
     default, template = MESSAGES[code]
     text = template.format_map(_Blank(fields))
     return Finding(code=code, severity=Severity(severity) if severity else default,

@@ -14,7 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from engine.cells import blank_mask, col_letter, display, header_key
+from engine.cells import blank_rows, col_letter, display, header_key
 from engine.columns import Template
 from engine.findings import Finding, finding
 
@@ -118,10 +118,9 @@ def locate(sheet: SheetData, template: Template, *, extra_keys: Sequence[str] = 
         data.setdefault(key, np.full(n, None, dtype=object))
     frame = pd.DataFrame(data, index=pd.RangeIndex(header_row_no + 1, header_row_no + 1 + n), dtype=object)
     if n:
-        present = [template.columns[i].key for i in range(len(template.columns)) if template.columns[i].key in found]
+        present = [found[c.key] for c in template.columns if c.key in found]
         if present:
-            empty = np.logical_and.reduce([blank_mask(frame[k]) for k in present])
-            frame = frame[~empty]
+            frame = frame[~blank_rows(grid[:, present])]
     return Located(template=template, sheet=sheet.name, frame=frame, letters=letters, missing=missing,
                    findings=findings, header_row=header_row_no)
 
@@ -130,8 +129,7 @@ def _grid(body: list[list[Any]], width: int) -> np.ndarray:
     """Rows as a 2-D object array (ragged rows padded with None)."""
     grid = np.full((len(body), width), None, dtype=object)
     if body and all(len(r) == width for r in body):
-        for j in range(width):
-            grid[:, j] = [r[j] for r in body]
+        grid[:] = body  # one C-level copy (calamine rows are all the same width)
     else:
         for i, r in enumerate(body):
             grid[i, :len(r)] = r

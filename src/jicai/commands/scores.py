@@ -1,0 +1,68 @@
+"""`jicai scores check FILE [--sheet] [--scheme] [--import] [--district] [--as-of] [--json]` (SPEC §4.2, §5).
+
+Reads the sheet with python-calamine (no openpyxl, no xlwings on this path: it must stay fast
+on 100k rows) and never writes anything. Exit 0 no error finding, 1 error findings, 2 unusable
+input (raised as InputError / SchemeError and printed as one line by jicai.cli).
+"""
+from __future__ import annotations
+
+from engine.columns import BATCH_SHEET, SCORE_SHEET
+from engine.findings import exit_code, sort_key
+from engine.scheme import load_scheme
+from engine.scores import check_scores
+from engine.sheet import find_sheet
+from jicai.errors import InputError
+from jicai.readers import open_workbook
+from jicai.report import findings_json, print_findings, print_json
+
+
+def run(args) -> int:
+    book = open_workbook(args.file)
+    name = find_sheet(book.sheet_names, args.sheet, SCORE_SHEET.sheet)
+    if name is None:
+        if args.sheet:
+            raise InputError(f"{book.path.name} 中找不到工作表“{args.sheet}”。现有工作表：{'、'.join(book.sheet_names)}。")
+        raise InputError(f"{book.path.name} 中没有任何工作表。")
+    scheme = load_scheme(args.scheme)
+    result = check_scores(book.sheet(name), scheme, import_mode=args.import_mode, district=args.district)
+    findings = list(result.findings)
+    if args.import_mode and book.has(BATCH_SHEET.sheet):
+        findings += _deadline_findings(book.sheet(BATCH_SHEET.sheet), args.as_of)
+        findings.sort(key=sort_key)
+    if args.json:
+        print_json({"ok": exit_code(findings) == 0, "rows": result.rows, "findings": findings_json(findings)})
+    else:
+        print(f"工作表“{name}”（方案 {scheme.name}{'，导入模式' if args.import_mode else ''}"
+              f"{'，辖区 ' + args.district if args.district else ''}）")
+        print_findings(findings, result.rows)
+    return exit_code(findings)
+
+
+def _deadline_findings(batch_sheet, as_of_text: str | None) -> list:
+    """SPEC §3.5b: with --import, a report date after 填报截止时间 is a deadline-passed error."""
+    try:
+        from engine.batches import check_deadline
+    except ImportError:  # the batch module has not landed: no deadline to check yet
+        return []
+    as_of = _as_of(as_of_text)
+    return list(check_deadline(batch_sheet, as_of))
+
+
+def _as_of(text: str | None):
+    from datetime import datetime
+
+    if not text:
+        return datetime.now()
+    from engine.cells import parse_dates
+    import pandas as pd
+
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"):
+        try:
+            return datetime.strptime(text.strip(), fmt)
+        except ValueError:
+            pass
+    parsed = parse_dates(pd.Series([text], dtype=object)).value[0]
+    if str(parsed) == "NaT":
+        raise InputError(f"--as-of 的值“{text}”不是有效日期。请写成 2026-11-22 或 2026-11-22 17:00。")
+    # a date alone is the start of that day (a deadline later that day has not passed yet)
+    return datetime.combine(parsed.astype(object), datetime.min.time())
