@@ -44,10 +44,24 @@ def soffice() -> str:
     return path
 
 
+# LibreOffice trusts the cached values of an .xlsx by default (OOXMLRecalcMode 1 = never) and
+# ignores fullCalcOnLoad, so a "recalculated" copy could merely echo the values we wrote. The
+# throw-away profile sets both load modes to 0 = always recalculate.
+FORCE_RECALC_XCU = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
 def run_soffice(soffice: str, args: list[str], timeout: int = 300) -> subprocess.CompletedProcess:
-    """Run LibreOffice headless with a throw-away profile (parallel runs must not share one)."""
+    """Run LibreOffice headless with a throw-away profile (parallel runs must not share one)
+    that forces a full recalculation of every loaded file."""
     with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
-        cmd = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+        (Path(profile) / "user").mkdir()
+        (Path(profile) / "user" / "registrymodifications.xcu").write_text(FORCE_RECALC_XCU, encoding="utf-8")
+        cmd = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
                "--nolockcheck", "--nodefault", *args]
         return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
 
@@ -55,8 +69,8 @@ def run_soffice(soffice: str, args: list[str], timeout: int = 300) -> subprocess
 def convert_with_libreoffice(soffice: str, path: Path, fmt: str, out_dir: Path) -> Path:
     """Convert `path` to `fmt` ("xlsx", "pdf", ...) in out_dir; returns the new file.
 
-    Converting to xlsx makes LibreOffice load the file, recalculate every formula (our generated
-    files set fullCalcOnLoad) and save the computed values — which we then read back."""
+    Converting to xlsx makes LibreOffice load the file, recalculate every formula (forced by the
+    profile, see FORCE_RECALC_XCU) and save the computed values — which we then read back."""
     out_dir.mkdir(parents=True, exist_ok=True)
     proc = run_soffice(soffice, ["--convert-to", fmt, "--outdir", str(out_dir), str(path)])
     produced = out_dir / (path.stem + "." + fmt.split(":")[0])
