@@ -117,6 +117,7 @@ class RetentionResult:
     findings: list[Finding] = field(default_factory=list)
     what_if: pd.DataFrame | None = None            # per hospital x variety, see engine.what_if
     what_if_hospitals: pd.DataFrame | None = None  # per hospital
+    header_row: int = 1                            # Excel row of the 测算数据 header
 
     @staticmethod
     def money(cents) -> Decimal | None:
@@ -306,7 +307,8 @@ def compute_retention(details: SheetData, scores: SheetData, scheme: Scheme, *, 
     """Compute 结余留用 for every 测算数据 line (see module doc). Inputs are never changed."""
     rules = retention_rules(scheme)
     total = score_total(scheme)
-    d = _Details(locate(details, DETAIL_SHEET))
+    located = locate(details, DETAIL_SHEET)
+    d = _Details(located)
     d.required()
     fund_ok = d.fund()
     agreed, agreed_ok = d.number("agreed_volume", money=False)
@@ -383,7 +385,8 @@ def compute_retention(details: SheetData, scores: SheetData, scheme: Scheme, *, 
 
     hospitals = _hospitals(frame)
     districts = _districts(hospitals)
-    result = RetentionResult(frame, hospitals, districts, sorted(d.findings, key=sort_key))
+    result = RetentionResult(frame, hospitals, districts, sorted(d.findings, key=sort_key),
+                             header_row=located.header_row)
     if what_if:
         from engine.what_if import add_what_if
         add_what_if(result, scheme)

@@ -1,0 +1,93 @@
+"""`jicai retention FILE [--scheme] [--scores FILE] [-o OUT.xlsx] [--what-if] [--json]` (SPEC §4.3, §5).
+
+The workbook holds 测算数据; the scores come from its 考核结果 sheet when it exists, else its
+自评分数表 (column 医保考核评分), or from another workbook with --scores. The scheme is --scheme,
+else the 方案 of the current batch in 批次设置, else wuhan-default. Reads with python-calamine,
+never writes the input; -o writes a new workbook (never over the input).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from engine.batches import current_batch, parse_batches
+from engine.columns import BATCH_SHEET, DETAIL_SHEET, RESULT_SHEET_NAME, SCORE_SHEET
+from engine.findings import exit_code, sort_key
+from engine.retention import RetentionResult, compute_retention
+from engine.scheme import load_scheme
+from jicai.errors import InputError
+from jicai.readers import Workbook, open_workbook
+from jicai.report import print_findings, print_json
+
+
+def run(args) -> int:
+    book = open_workbook(args.file)
+    if not book.has(DETAIL_SHEET.sheet):
+        raise InputError(f"{book.path.name} 中找不到工作表“{DETAIL_SHEET.sheet}”。现有工作表：{'、'.join(book.sheet_names)}。"
+                         f"请使用测算数据模板。")
+    scores_book = open_workbook(args.scores) if args.scores else book
+    score_sheet = _score_sheet_name(scores_book)
+    output = Path(args.output) if args.output else None
+    if output is not None:
+        _check_output(output, [book.path, scores_book.path])
+    scheme = load_scheme(args.scheme or _batch_scheme(book))
+    details = book.sheet(DETAIL_SHEET.sheet)
+    result = compute_retention(details, scores_book.sheet(score_sheet), scheme, what_if=args.what_if)
+    if output is not None:
+        from jicai.retention_output import write_retention
+        write_retention(output, result, details, header_row=result.header_row, title=f"各区域结余留用金额（{scheme.title or scheme.name}）")
+    if args.json:
+        print_json(result.to_json())
+    else:
+        _print_summary(result, score_sheet, scheme.name, output)
+    return exit_code(result.findings)
+
+
+def _score_sheet_name(book: Workbook) -> str:
+    for name in (RESULT_SHEET_NAME, SCORE_SHEET.sheet):
+        if book.has(name):
+            return name
+    raise InputError(f"{book.path.name} 中找不到“{RESULT_SHEET_NAME}”或“{SCORE_SHEET.sheet}”工作表，无法取得医保考核评分。"
+                     f"请先导入考核评分，或用 --scores 指定评分工作簿。")
+
+
+def _batch_scheme(book: Workbook) -> str | None:
+    """The 方案 of the current batch; a relative file path is relative to the workbook."""
+    if not book.has(BATCH_SHEET.sheet):
+        return None
+    batches, _ = parse_batches(book.sheet(BATCH_SHEET.sheet))
+    batch = current_batch(batches)
+    if batch is None or not batch.scheme:
+        return None
+    if batch.scheme.lower().endswith(".toml"):
+        candidate = book.path.parent / batch.scheme
+        if candidate.exists():
+            return str(candidate)
+    return batch.scheme
+
+
+def _check_output(output: Path, inputs: list[Path]) -> None:
+    if output.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise InputError(f"输出文件 {output.name} 必须是 .xlsx 工作簿。")
+    for path in inputs:
+        if output.resolve() == path.resolve():
+            raise InputError(f"输出文件不能与输入文件 {path.name} 相同：输入文件不会被修改，请另取一个文件名。")
+    if not output.parent.exists():
+        raise InputError(f"输出文件夹 {output.parent} 不存在。")
+
+
+def _print_summary(result: RetentionResult, score_sheet: str, scheme_name: str, output: Path | None) -> None:
+    d = result.districts
+    print(f"结余留用（方案 {scheme_name}，评分取自“{score_sheet}”）：{len(result.details)} 行明细，"
+          f"{len(result.hospitals)} 家医疗机构，{len(d)} 个区域")
+    for district, hospitals, budget, surplus, emp, res, total in zip(
+            d["district"], d["hospitals"], d["budget_cents"], d["surplus_cents"], d["retained_employee_cents"],
+            d["retained_resident_cents"], d["retained_total_cents"]):
+        print(f"  {district or '（未填区域）'}：{hospitals} 家，预算 {budget / 100:,.2f} 元，结余 {surplus / 100:,.2f} 元，"
+              f"职保留用 {emp / 100:,.2f} 元，居保留用 {res / 100:,.2f} 元，合计 {total / 100:,.2f} 元")
+    if result.what_if_hospitals is not None:
+        extra = int(result.what_if_hospitals["extra_cents"].sum())
+        print(f"  提档测算：各品种评分提高一档，共可多留用 {extra / 100:,.2f} 元（详见 -o 输出的“提档测算”表或 --json）")
+    if output is not None:
+        print(f"已写入 {output}")
+    print_findings(sorted(result.findings, key=sort_key), len(result.details), out=sys.stdout)
