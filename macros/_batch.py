@@ -22,11 +22,21 @@ def batch_district(book) -> str | None:
 
 
 def batch_findings(book, as_of: datetime | None = None) -> list:
-    """deadline-passed and other batch-setting findings for an import."""
+    """deadline-passed (and an unreadable deadline) of the current batch, for an import."""
     if not has_sheet(book, BATCH_SHEET.sheet):
         return []
-    try:
-        from engine.batches import import_findings
-    except ImportError:
-        return []
-    return list(import_findings(read_sheet(book, BATCH_SHEET.sheet), as_of or datetime.now()))
+    from engine.batches import check_deadline
+    return list(check_deadline(read_sheet(book, BATCH_SHEET.sheet), as_of or datetime.now()))
+
+
+def batch_scheme(book):
+    """The scheme named in the current batch's 方案, else the default one."""
+    from engine.scheme import load_scheme
+    name = None
+    if has_sheet(book, BATCH_SHEET.sheet):
+        located = locate(read_sheet(book, BATCH_SHEET.sheet), BATCH_SHEET)
+        if "scheme" not in located.missing:
+            values = [normalize_text(v) for v in located.frame["scheme"]]
+            values = [v for v in values if v]
+            name = values[-1] if values else None
+    return load_scheme(name)

@@ -2,7 +2,7 @@
 per distinct score (a column of 10,000 scores has a few dozen distinct values)."""
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import lru_cache
 
 import numpy as np
@@ -16,8 +16,8 @@ def _scheme():
 
 
 def _ratio_of(score: float) -> float:
-    from engine.retention import retention_ratio
-    return float(retention_ratio(Decimal(repr(score)), _scheme()))
+    from engine.retention import ratio_for, retention_rules, score_total
+    return float(ratio_for(score, retention_rules(_scheme()), score_total(_scheme())))
 
 
 def ratios(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -35,17 +35,21 @@ def ratios(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def amounts(budget, spending, score, completion, valid) -> tuple[np.ndarray, np.ndarray]:
-    """round(max(budget - spending, 0) x ratio), 0 when completion is below the scheme's
-    minimum; money rounded half-up to 0.01 (SPEC §4.3)."""
-    rules = _scheme().retention
+    """round(max(budget - spending, 0) x ratio) in exact cents (the engine's money rules),
+    0 when completion is below the scheme's minimum (SPEC §4.3)."""
+    from engine.retention import apply_ratio, retention_rules, to_cents
+    rules = retention_rules(_scheme())
     ratio, errors = ratios(np.where(valid, score, np.nan))
     errors = np.where(valid, errors, "").astype(object)
-    b = np.round(np.where(valid, budget, 0) * 100) / 100
-    s = np.round(np.where(valid, spending, 0) * 100) / 100
-    surplus = np.maximum(b - s, 0)
-    raw = surplus * np.nan_to_num(ratio)
-    if rules.require_completion:
-        raw = np.where(completion < float(rules.min_completion_rate), 0.0, raw)
-    values = np.array([float(Decimal(repr(float(x))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)) for x in raw])
-    values[~valid | (errors != "")] = np.nan
+    ok = valid & (errors == "") & ~np.isnan(ratio)
+    values = np.full(len(budget), np.nan)
+    if ok.any():
+        surplus = np.maximum(to_cents(budget[ok]) - to_cents(spending[ok]), 0)
+        cents = np.zeros(len(surplus), dtype=np.int64)
+        for r in np.unique(ratio[ok]):  # a few distinct ratios: exact integer arithmetic per ratio
+            sel = ratio[ok] == r
+            cents[sel] = apply_ratio(surplus[sel], Decimal(repr(float(r))))
+        if rules.require_completion:
+            cents = np.where(completion[ok] < float(rules.min_completion_rate), 0, cents)
+        values[ok] = cents / 100
     return values, errors

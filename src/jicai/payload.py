@@ -26,11 +26,15 @@ def xlwings_version() -> str:
     return version("xlwings")
 
 
-def build_payload(path: str | Path, active_sheet: str | None = None, *, workbook=None) -> dict:
-    """Payload for `xw.Book(json=...)` from a workbook file (or an already opened openpyxl
-    workbook loaded with data_only=True, which is what `workbook` must be)."""
+def build_payload(path: str | Path, active_sheet: str | None = None, *, workbook=None, formulas=None) -> dict:
+    """Payload for `xw.Book(json=...)` from a workbook file. `workbook` (loaded with
+    data_only=True) and `formulas` (loaded normally) may be passed when already open; the
+    second tells which cells hold a formula, which Excel counts as used even when the file
+    carries no cached result for it."""
     path = Path(path)
     wb = workbook if workbook is not None else load_values(path)
+    if formulas is None:
+        formulas = load_values(path, data_only=False)
     names = [ws.title for ws in wb.worksheets]
     if active_sheet is not None and active_sheet not in names:
         raise InputError(f"工作簿“{path.name}”中没有工作表“{active_sheet}”。可用的工作表：{'、'.join(names)}。")
@@ -40,22 +44,22 @@ def build_payload(path: str | Path, active_sheet: str | None = None, *, workbook
         "version": xlwings_version(),
         "book": {"name": path.name, "active_sheet_index": active, "selection": "A1", "calculation": "Automatic"},
         "names": _names(wb),
-        "sheets": [_sheet(ws) for ws in wb.worksheets],
+        "sheets": [_sheet(ws, formulas[ws.title]) for ws in wb.worksheets],
     }
 
 
-def load_values(path: Path):
-    """Open with cached formula results, as Excel would report them."""
+def load_values(path: Path, data_only: bool = True):
+    """Open with cached formula results (data_only), as Excel would report them."""
     if not path.exists():
         raise InputError(f"找不到文件“{path}”。请检查路径。")
     try:
-        return openpyxl.load_workbook(path, data_only=True)
+        return openpyxl.load_workbook(path, data_only=data_only)
     except Exception as exc:  # zip/xml errors of a corrupt or non-xlsx file
         raise InputError(f"无法打开“{path.name}”：不是有效的 .xlsx 工作簿（{type(exc).__name__}）。") from None
 
 
-def _sheet(ws) -> dict:
-    values, first_row, first_col = _values(ws)
+def _sheet(ws, ws_formulas) -> dict:
+    values, first_row, first_col = _values(ws, ws_formulas)
     rows, cols = len(values), (len(values[0]) if values else 0)
     filled = bool(rows and cols and any(v != "" for row in values for v in row))
     if filled:
@@ -78,21 +82,40 @@ def _sheet(ws) -> dict:
     }
 
 
-def _values(ws) -> tuple[list[list[Any]], int, int]:
-    """Cell values A1..last non-empty cell, plus the first non-empty row/column (1-based)."""
+def _values(ws, ws_formulas) -> tuple[list[list[Any]], int, int]:
+    """Cell values A1..last used cell, plus the first used row/column (1-based). A formula
+    cell is used even without a cached result (it is sent as "", as Excel sends "")."""
     grid = [[_json_value(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    for cell in ws_formulas._cells.values():
+        if isinstance(cell.value, str) and cell.data_type == "f":
+            r, c = cell.row - 1, cell.column - 1
+            while len(grid) <= r:
+                grid.append([])
+            row = grid[r]
+            if len(row) <= c:
+                row.extend([""] * (c + 1 - len(row)))
+            if row[c] == "" and row[c] is not _FORMULA:
+                row[c] = _FORMULA
     last_row = 0
     last_col = 0
     first_row = first_col = None
     for i, row in enumerate(grid, start=1):
-        nonblank = [j for j, v in enumerate(row, start=1) if v != ""]
+        nonblank = [j for j, v in enumerate(row, start=1) if v is _FORMULA or v != ""]
         if nonblank:
             last_row = i
             last_col = max(last_col, nonblank[-1])
             first_row = first_row or i
             first_col = min(first_col or nonblank[0], nonblank[0])
-    values = [row[:last_col] + [""] * (last_col - len(row)) for row in grid[:last_row]]
+    values = [[("" if v is _FORMULA else v) for v in row[:last_col]] + [""] * (last_col - len(row))
+              for row in grid[:last_row]]
     return values, first_row or 1, first_col or 1
+
+
+class _Formula(str):
+    pass
+
+
+_FORMULA = _Formula("")  # a formula cell without a cached result: used, but its value is ""
 
 
 def _json_value(v: Any) -> Any:

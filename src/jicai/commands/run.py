@@ -55,11 +55,10 @@ def run(args) -> int:
     if target.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InputError(f"输出文件“{target.name}”应为 .xlsx 文件。")
     values = load_values(source)
-    payload = build_payload(source, getattr(args, "sheet", None), workbook=values)
-    actions, outcome = run_on_payload(args.macro, payload)
-
     import openpyxl
     workbook = openpyxl.load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm")
+    payload = build_payload(source, getattr(args, "sheet", None), workbook=values, formulas=workbook)
+    actions, outcome = run_on_payload(args.macro, payload)
     applied = apply_actions(workbook, actions)
     target.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(target)
