@@ -24,10 +24,11 @@ def run(args) -> int:
             raise InputError(f"{book.path.name} 中找不到工作表“{args.sheet}”。现有工作表：{'、'.join(book.sheet_names)}。")
         raise InputError(f"{book.path.name} 中没有任何工作表。")
     scheme = load_scheme(args.scheme)
+    as_of = _as_of(args.as_of)  # a bad --as-of is unusable input even without a 批次设置 sheet
     result = check_scores(book.sheet(name), scheme, import_mode=args.import_mode, district=args.district)
     findings = list(result.findings)
     if args.import_mode and book.has(BATCH_SHEET.sheet):
-        findings += _deadline_findings(book.sheet(BATCH_SHEET.sheet), args.as_of)
+        findings += _deadline_findings(book.sheet(BATCH_SHEET.sheet), as_of)
         findings.sort(key=sort_key)
     if args.json:
         print_json({"ok": exit_code(findings) == 0, "rows": result.rows, "findings": findings_json(findings)})
@@ -38,13 +39,11 @@ def run(args) -> int:
     return exit_code(findings)
 
 
-def _deadline_findings(batch_sheet, as_of_text: str | None) -> list:
-    """SPEC §3.5b: with --import, a report date after 填报截止时间 is a deadline-passed error."""
-    try:
-        from engine.batches import check_deadline
-    except ImportError:  # the batch module has not landed: no deadline to check yet
-        return []
-    as_of = _as_of(as_of_text)
+def _deadline_findings(batch_sheet, as_of) -> list:
+    """SPEC §3.5b: with --import, a report date after 填报截止时间 is a deadline-passed error
+    at that cell (engine.batches decides which batch and how a date-only deadline reads)."""
+    from engine.batches import check_deadline
+
     return list(check_deadline(batch_sheet, as_of))
 
 
