@@ -30,13 +30,12 @@ def batch_findings(book, as_of: datetime | None = None) -> list:
 
 
 def batch_scheme(book):
-    """The scheme named in the current batch's 方案, else the default one."""
+    """The scheme named in the current batch's 方案 (engine.batches.current_batch), else the
+    default one."""
+    from engine.batches import current_batch, parse_batches
     from engine.scheme import load_scheme
     name = None
     if has_sheet(book, BATCH_SHEET.sheet):
-        located = locate(read_sheet(book, BATCH_SHEET.sheet), BATCH_SHEET)
-        if "scheme" not in located.missing:
-            values = [normalize_text(v) for v in located.frame["scheme"]]
-            values = [v for v in values if v]
-            name = values[-1] if values else None
+        batch = current_batch(parse_batches(read_sheet(book, BATCH_SHEET.sheet))[0])
+        name = batch.scheme if batch is not None and batch.scheme else None
     return load_scheme(name)

@@ -68,10 +68,14 @@ def run_button(name: str, book, **context) -> Outcome:
     kwargs = {k: v for k, v in context.items() if k in accepted and v is not None}
     try:
         return Outcome(list(handler(book, **kwargs) or []))
-    except Exception as exc:  # the clerk gets a sentence, the log gets the traceback
+    except Exception as exc:  # the clerk gets a sentence, the server log gets the traceback
         if os.environ.get("JICAI_DEBUG"):
             raise
-        logging.getLogger("jicai.macros").exception("button %s failed", name)
+        from macros._errors import MacroStop
+        if not isinstance(exc, MacroStop):
+            log = logging.getLogger("jicai.macros")
+            log.addHandler(logging.NullHandler())  # the CLI prints the sentence, not a traceback
+            log.exception("button %s failed", name)
         message = getattr(exc, "clerk_message", None) or (
             f"“{get(name).label}”未能完成：内部错误（{type(exc).__name__}: {str(exc)[:200]}）。"
             "请把工作簿和这段文字发给技术支持。")

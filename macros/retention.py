@@ -11,7 +11,7 @@ from macros._pick import require_sheet
 from macros._sheet_io import has_sheet, read_sheet, result_sheet, write_table
 
 DETAIL_RESULT = "结余留用明细"
-HOSPITAL_RESULT = "医院汇总"
+HOSPITAL_RESULT = "机构汇总"   # the same sheet names as `jicai retention -o`
 DISTRICT_RESULT = "区域汇总"
 MONEY = "#,##0.00"
 RATE = "0.00%"
@@ -70,21 +70,22 @@ def write_details(book, rows: list[dict], details_rows, names: dict[str, str]) -
 
 def write_hospitals(book, rows: list[dict], names: dict[str, str]) -> None:
     header = ["区域", "医疗机构编号", "医疗机构名称", "考核品种数", "医保基金预算(元)", "结余金额(元)",
-              "职保留用(元)", "居保留用(元)", "留用合计(元)"]
+              "职保结余留用金额(元)", "居保结余留用金额(元)", "结余留用合计(元)"]
     table = [[r["district"], r["hospital_code"], names.get(r["hospital_code"], ""), r["varieties"], r["budget"],
               r["surplus"], r["retained_employee"], r["retained_resident"], r["retained_total"]] for r in rows]
     sheet = result_sheet(book, HOSPITAL_RESULT)
-    write_table(sheet, header, table, widths=[10, 13, 26, 10, 16, 14, 14, 14, 14],
+    write_table(sheet, header, table, widths=[10, 13, 26, 10, 16, 14, 16, 16, 16],
                 formats={4: MONEY, 5: MONEY, 6: MONEY, 7: MONEY, 8: MONEY})
     sheet.freeze_panes.freeze_at("1:1")
 
 
 def write_districts(book, rows: list[dict]) -> None:
-    header = ["区域", "医院数", "考核品种数", "医保基金预算(元)", "结余金额(元)", "职保留用(元)", "居保留用(元)", "留用合计(元)"]
+    header = ["区域", "医疗机构数", "考核品种数", "医保基金预算(元)", "结余金额(元)", "职保结余留用金额(元)",
+              "居保结余留用金额(元)", "结余留用合计(元)"]
     table = [[r["district"], r["hospitals"], r["varieties"], r["budget"], r["surplus"], r["retained_employee"],
               r["retained_resident"], r["retained_total"]] for r in rows]
     sheet = result_sheet(book, DISTRICT_RESULT)
-    write_table(sheet, header, table, widths=[10, 8, 10, 16, 14, 14, 14, 14],
+    write_table(sheet, header, table, widths=[10, 10, 10, 16, 14, 16, 16, 16],
                 formats={3: MONEY, 4: MONEY, 5: MONEY, 6: MONEY, 7: MONEY})
     sheet.freeze_panes.freeze_at("1:1")
 

@@ -1,0 +1,171 @@
+"""Every ribbon button through `jicai run` (the real command in a subprocess), the output
+opened and recalculated by LibreOffice and its values read back."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from addin_books import (clean_scores, faulty_scores, future_batch, past_batch, retention_book, score_book,
+                         score_row)
+from conftest import run_cli, sha256
+from macros.registry import BUTTONS
+
+REPORT = "校验报告"
+
+
+def run(macro: str, src: Path, out: Path, *extra: str):
+    return run_cli("run", macro, str(src), "-o", str(out), *extra)
+
+
+def values(path: Path, sheet: str) -> list[tuple]:
+    wb = openpyxl.load_workbook(path, data_only=True)
+    return [tuple(r) for r in wb[sheet].iter_rows(values_only=True)]
+
+
+def report_rows(path: Path) -> list[tuple]:
+    """(级别, 工作表, 单元格, 问题代码) of each 校验报告 line."""
+    return [(r[1], r[2], r[3], r[4]) for r in values(path, REPORT)[2:]]
+
+
+def test_check_scores_paints_reports_and_recalculates(tmp_path, recalc):
+    src = faulty_scores(tmp_path / "in.xlsx")
+    before = sha256(src)
+    out = tmp_path / "out.xlsx"
+    proc = run("check_scores", src, out)
+    assert proc.returncode == 1, proc.stderr
+    assert "校验考核表：共 4 行数据，发现错误" in proc.stdout
+    assert sha256(src) == before                                   # input never modified
+    rows = report_rows(out)
+    assert ("错误", "自评分数表", "G3", "score-out-of-range") in rows
+    assert ("错误", "自评分数表", "H3", "not-a-number") in rows
+    assert ("错误", "自评分数表", "A4", "duplicate-row") in rows
+    assert ("警告", "自评分数表", "P5", "number-as-text") in rows
+    wb = openpyxl.load_workbook(out)
+    ws = wb["自评分数表"]
+    assert ws["G3"].fill.fgColor.rgb == "FFFFC7CE" and "超出允许范围" in ws["G3"].comment.text
+    assert ws["P5"].fill.fgColor.rgb == "FFFFEB9C" and "文本格式" in ws["P5"].comment.text
+    assert ws["G2"].fill.fgColor.rgb in ("00000000", None) and ws["G2"].comment is None
+    assert ws["H3"].value == "二十"                                  # values are never changed
+    # LibreOffice evaluates the 定位 links: the report's formulas compute to readable text
+    recalculated = recalc(out)
+    links = [r[6] for r in values(recalculated, REPORT)[2:]]
+    assert links[0].startswith("转到 ") and all(link for link in links)
+
+
+def test_second_check_replaces_report_and_clears_fixed_cells(tmp_path):
+    src = faulty_scores(tmp_path / "in.xlsx")
+    first = tmp_path / "first.xlsx"
+    assert run("check_scores", src, first).returncode == 1
+    wb = openpyxl.load_workbook(first)
+    wb["自评分数表"]["G3"] = 20                                      # the clerk fixes one cell
+    fixed = tmp_path / "fixed.xlsx"
+    wb.save(fixed)
+    second = tmp_path / "second.xlsx"
+    assert run("check_scores", fixed, second).returncode == 1
+    wb2 = openpyxl.load_workbook(second)
+    assert wb2.sheetnames.count(REPORT) == 1
+    assert wb2["自评分数表"]["G3"].comment is None and wb2["自评分数表"]["G3"].fill.fgColor.rgb == "00000000"
+    assert ("错误", "自评分数表", "G3", "score-out-of-range") not in report_rows(second)
+    cleared = tmp_path / "cleared.xlsx"
+    proc = run("clear_marks", second, cleared)
+    assert proc.returncode == 0 and "已清除" in proc.stdout
+    wb3 = openpyxl.load_workbook(cleared)
+    assert REPORT not in wb3.sheetnames
+    assert wb3["自评分数表"]["H3"].comment is None and wb3["自评分数表"]["H3"].value == "二十"
+
+
+def test_import_scores_writes_result_and_log(tmp_path, recalc):
+    src = score_book(tmp_path / "in.xlsx", [score_row("江岸区", "H001", "甲医院", "1", bureau=88),
+                                             score_row("江岸区", "H001", "甲医院", "2", bureau="９０")],
+                     batch=future_batch())
+    out = tmp_path / "out.xlsx"
+    proc = run("import_scores", src, out)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "已导入 2 行" in proc.stdout
+    result = values(recalc(out), "考核结果")
+    assert result[0][-1] == "医保考核评分" and [r[-1] for r in result[1:]] == [88, 90]
+    log = values(out, "导入记录")
+    assert log[0][:4] == ("导入时间", "来源工作表", "行数", "数据校验值(SHA-256)")
+    assert log[1][1:3] == ("自评分数表", 2) and len(log[1][3]) == 64 and log[1][5] == "江岸区"
+    again = tmp_path / "again.xlsx"
+    assert run("import_scores", out, again).returncode == 0
+    wb = openpyxl.load_workbook(again)
+    assert wb.sheetnames.count("考核结果") == 1
+    assert len(values(again, "导入记录")) == 3                          # one line per import
+
+
+@pytest.mark.parametrize("case", ["blank-bureau", "deadline", "other-district"])
+def test_import_scores_writes_nothing_on_error(tmp_path, case):
+    rows = [score_row("江岸区", "H001", "甲医院", "1", bureau=88)]
+    batch = future_batch()
+    if case == "blank-bureau":
+        rows.append(score_row("江岸区", "H001", "甲医院", "2", bureau=None))
+    elif case == "deadline":
+        batch = past_batch()
+    else:
+        rows.append(score_row("汉阳区", "H009", "丙医院", "1", bureau=70))  # batch district is 江岸区
+    src = score_book(tmp_path / "in.xlsx", rows, batch=batch)
+    out = tmp_path / "out.xlsx"
+    proc = run("import_scores", src, out)
+    assert proc.returncode == 1
+    assert "未导入" in proc.stdout
+    wb = openpyxl.load_workbook(out)
+    assert "考核结果" not in wb.sheetnames and "导入记录" not in wb.sheetnames
+    codes = {r[3] for r in report_rows(out)}
+    assert {"blank-bureau": "bureau-score-blank", "deadline": "deadline-passed",
+            "other-district": "district-mismatch"}[case] in codes
+
+
+def test_compute_retention_result_sheets(tmp_path, recalc):
+    src = retention_book(tmp_path / "in.xlsx")
+    out = tmp_path / "out.xlsx"
+    proc = run("compute_retention", src, out)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "2,300.13 元" in proc.stdout
+    again = tmp_path / "again.xlsx"
+    assert run("compute_retention", out, again).returncode == 0
+    wb = openpyxl.load_workbook(again)
+    assert [n for n in wb.sheetnames if n in ("结余留用明细", "机构汇总", "区域汇总")] == ["结余留用明细", "机构汇总", "区域汇总"]
+    districts = values(recalc(again), "区域汇总")
+    assert districts[1][0] == "江岸区" and districts[1][-1] == pytest.approx(2300.13)
+    hospitals = values(again, "机构汇总")
+    assert [(r[1], r[6], r[7], r[8]) for r in hospitals[1:]] == [("H001", 1200, 800, 2000), ("H002", 180.08, 120.05, 300.13)]
+
+
+def test_template_buttons_never_overwrite(tmp_path):
+    src = clean_scores(tmp_path / "in.xlsx")
+    out = tmp_path / "out.xlsx"
+    proc = run("new_score_template", src, out)
+    assert proc.returncode == 0 and "已存在" in proc.stdout
+    assert values(out, "自评分数表") == values(src, "自评分数表")
+    monthly = tmp_path / "monthly.xlsx"
+    proc = run("new_monthly_report", src, monthly)
+    assert proc.returncode == 0
+    wb = openpyxl.load_workbook(monthly)
+    assert {"机构月报", "回款明细"} <= set(wb.sheetnames)
+    assert wb["机构月报"]["A1"].value == "市" and wb["机构月报"].freeze_panes == "A2"
+
+
+@pytest.mark.parametrize("button", [b.name for b in BUTTONS])
+def test_every_button_runs_headless(tmp_path, button):
+    """Each button finishes on a workbook it may not be meant for: an output file, an alert
+    line, and exit 0/1 — or exit 2 with a Chinese sentence, never a traceback."""
+    src = retention_book(tmp_path / "in.xlsx")
+    out = tmp_path / "out.xlsx"
+    proc = run(button, src, out)
+    assert proc.returncode in (0, 1, 2), proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert out.exists()
+    assert proc.stdout.strip() or proc.stderr.strip()
+
+
+def test_run_refuses_to_overwrite_input(tmp_path):
+    src = clean_scores(tmp_path / "in.xlsx")
+    before = sha256(src)
+    proc = run("check_scores", src, src)
+    assert proc.returncode == 2 and "不能与输入文件相同" in proc.stderr
+    assert sha256(src) == before
+    proc = run_cli("run", "no_such_button", str(src), "-o", str(tmp_path / "o.xlsx"))
+    assert proc.returncode == 2 and "没有名为" in proc.stderr
