@@ -17,7 +17,6 @@ os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 import numpy as np  # noqa: E402
 import xlwings as xw  # noqa: E402
 
-from udfs import _calendar  # noqa: E402
 from udfs._cells import as_dates, as_numbers, broadcast, guarded, text_errors, to_excel  # noqa: E402
 
 Cells = Any  # a value or a 2-D list of values (a range)
@@ -31,25 +30,22 @@ ERR_NUMBER = "不是数字"
 # ------------------------------------------------------------------ working days
 
 
-def _calendar_errors(days: np.ndarray, bad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Indices into the calendar table, and a per-cell error text for dates it does not cover."""
-    first, work, cum, (y0, y1) = _calendar.table()
-    idx = (days - first).astype("timedelta64[D]").astype(np.int64, copy=False) if days.size else np.zeros(0, np.int64)
-    outside = ~bad & ((idx < 0) | (idx >= len(cum)))
-    errors = text_errors(len(days))
-    errors[outside] = f"日期超出工作日历范围（{y0}–{y1} 年），请在“节假日调整”中补充该年安排"
-    return np.where(bad | outside, 0, idx), errors
+def _calendar():
+    from engine.workdays import WorkCalendar
+    return WorkCalendar.official()
+
+
+def _not_covered_text() -> str:
+    return f"日期超出工作日历范围（{_calendar().covered_text()}），请在“节假日调整”中补充该年安排"
 
 
 def _count_workdays(start: np.ndarray, end: np.ndarray, start_bad: np.ndarray, end_bad: np.ndarray):
-    """Working days d with start < d <= end; (values, errors)."""
-    bad = start_bad | end_bad
-    i0, e0 = _calendar_errors(start, bad)
-    i1, e1 = _calendar_errors(end, bad)
-    _, _, cum, _ = _calendar.table()
-    values = (cum[i1] - cum[i0]).astype(float)
-    errors = np.where(e0 != "", e0, e1)
-    return values, errors
+    """Working days d with start < d <= end (engine calendar); (values, error texts)."""
+    nat = np.datetime64("NaT", "D")
+    counts, uncovered = _calendar().count_masked(np.where(start_bad, nat, start), np.where(end_bad, nat, end))
+    errors = text_errors(len(counts))
+    errors[uncovered] = _not_covered_text()
+    return counts, errors
 
 
 def _date_args(*args):
@@ -131,11 +127,17 @@ def payment_index(accepted, invoiced, paid):
 def is_workday(day):
     """是否工作日（含调休上班日）：是返回 TRUE，否返回 FALSE。"""
     shape, [(d, db, di)] = _date_args(day)
-    idx, errors = _calendar_errors(d, db | di)
-    _, work, _, _ = _calendar.table()
-    values = work[idx].astype(bool).astype(object)
+    cal = _calendar()
+    bad = db | di
+    days = np.where(bad, np.datetime64("NaT", "D"), d)
+    covered = cal.covers(days)
+    values = np.zeros(len(days), dtype=bool)
+    if covered.any():
+        values[covered] = cal.is_workday(days[covered])
+    errors = text_errors(len(days))
+    errors[~bad & ~covered] = _not_covered_text()
     errors = np.where(di, ERR_DATE, errors)
-    vals, errs = _merge_blank(values, np.where(db & ~di, None, errors))
+    vals, errs = _merge_blank(values.astype(object), np.where(db & ~di, None, errors))
     return to_excel(vals, errs, shape)
 
 
