@@ -21,6 +21,18 @@ from udfs._cells import as_dates, as_numbers, broadcast, guarded, text_errors, t
 
 Cells = Any  # a value or a 2-D list of values (a range)
 
+
+def _args(**docs: str):
+    """Chinese help for each argument (Excel shows it while typing the formula). Arguments
+    arrive "raw": no per-cell conversion by xlwings, the column is parsed at once below.
+    The docs are kept on the function for the classic add-in's aliases (udfs.desktop)."""
+    def decorate(f):
+        for name, doc in reversed(docs.items()):
+            f = xw.arg(name, "raw", doc=doc)(f)
+        f.jc_arg_docs = docs
+        return f
+    return decorate
+
 ERR_DATE = "日期无效"
 ERR_BLANK = ""          # a blank input row gives a blank result (a half-filled column stays tidy)
 ERR_ORDER = "结清日期早于验收/发票日期"
@@ -57,8 +69,7 @@ def _date_args(*args):
 
 @xw.func
 @xw.ret("raw")
-@xw.arg("start", "raw", doc="开始日期（不计入），可选整列")
-@xw.arg("end", "raw", doc="结束日期（计入），可选整列")
+@_args(start="开始日期（不计入），可选整列", end="结束日期（计入），可选整列")
 @guarded
 def workdays(start, end):
     """两个日期之间的工作日数（不含开始日，含结束日），按国家法定节假日和调休计算。"""
@@ -96,9 +107,7 @@ def _merge_blank(values: np.ndarray, errors: np.ndarray):
 
 @xw.func
 @xw.ret("raw")
-@xw.arg("accepted", "raw", doc="验收日期，可选整列")
-@xw.arg("invoiced", "raw", doc="发票日期，可选整列")
-@xw.arg("paid", "raw", doc="结清日期，可选整列")
+@_args(accepted="验收日期，可选整列", invoiced="发票日期，可选整列", paid="结清日期，可选整列")
 @guarded
 def payment_days(accepted, invoiced, paid):
     """回款天数：从验收日期和发票日期中较晚的一天起（不含）到结清日期（含）的工作日数。"""
@@ -109,9 +118,7 @@ def payment_days(accepted, invoiced, paid):
 
 @xw.func
 @xw.ret("raw")
-@xw.arg("accepted", "raw", doc="验收日期，可选整列")
-@xw.arg("invoiced", "raw", doc="发票日期，可选整列")
-@xw.arg("paid", "raw", doc="结清日期，可选整列")
+@_args(accepted="验收日期，可选整列", invoiced="发票日期，可选整列", paid="结清日期，可选整列")
 @guarded
 def payment_index(accepted, invoiced, paid):
     """回款指数 = 回款天数 / 30（三统一月报口径）。"""
@@ -122,7 +129,7 @@ def payment_index(accepted, invoiced, paid):
 
 @xw.func
 @xw.ret("raw")
-@xw.arg("day", "raw", doc="日期，可选整列")
+@_args(day="日期，可选整列")
 @guarded
 def is_workday(day):
     """是否工作日（含调休上班日）：是返回 TRUE，否返回 FALSE。"""
@@ -146,8 +153,7 @@ def is_workday(day):
 
 @xw.func
 @xw.ret("raw")
-@xw.arg("numerator", "raw", doc="分子，可选整列")
-@xw.arg("denominator", "raw", doc="分母，可选整列")
+@_args(numerator="分子，可选整列", denominator="分母，可选整列")
 @guarded
 def rate(numerator, denominator):
     """比率 = 分子 / 分母（配备率、配送率、使用率、回款率）。分母为 0 或空白时留空。"""
@@ -163,8 +169,7 @@ def rate(numerator, denominator):
 
 @xw.func
 @xw.ret("raw")
-@xw.arg("values", "raw", doc="各机构（或各县）的回款指数，一列")
-@xw.arg("groups", "raw", doc="对应的分组（县或市），一列，与 values 等长")
+@_args(values="各机构（或各县）的回款指数，一列", groups="对应的分组（县或市），一列，与 values 等长")
 @guarded
 def avg_index(values, groups):
     """分组平均的平均：先求每组平均，再求各组平均的平均（县→市→省的口径）。空白值不计入。"""
@@ -187,7 +192,7 @@ def avg_index(values, groups):
 
 @xw.func
 @xw.ret("raw")
-@xw.arg("score", "raw", doc="医保考核评分，可选整列")
+@_args(score="医保考核评分，可选整列")
 @guarded
 def retention_ratio(score):
     """留用比例：按当前方案的评分档次（默认 ≥80 分 50%，≥70 分 40%，≥60 分 30%，否则 0）。"""
@@ -202,10 +207,7 @@ def retention_ratio(score):
 
 @xw.func
 @xw.ret("raw")
-@xw.arg("budget", "raw", doc="医保基金预算(元)，可选整列")
-@xw.arg("spending", "raw", doc="医保基金实际支出(元)，可选整列")
-@xw.arg("score", "raw", doc="医保考核评分，可选整列")
-@xw.arg("completion_rate", "raw", doc="约定采购量完成率（如 1.05 或 105%），可选整列")
+@_args(budget="医保基金预算(元)，可选整列", spending="医保基金实际支出(元)，可选整列", score="医保考核评分，可选整列", completion_rate="约定采购量完成率（如 1.05 或 105%），可选整列")
 @guarded
 def retention(budget, spending, score, completion_rate):
     """结余留用金额 = 结余金额 × 留用比例，按分四舍五入；完成率低于 100% 时为 0。"""
