@@ -20,6 +20,7 @@ Decisions where SPEC is silent:
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -27,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from engine.cells import blank_mask, display, fmt_number, parse_numbers, text_column
-from engine.columns import DETAIL_SHEET, FUNDS, SCORE_SHEET
+from engine.columns import DETAIL_SHEET, FUNDS, SCORE_SHEET, Template
 from engine.findings import Finding, finding, sort_key
 from engine.scheme import RetentionRules, Scheme, SchemeError
 from engine.sheet import Located, SheetData, locate
@@ -123,23 +124,47 @@ class RetentionResult:
     def money(cents) -> Decimal | None:
         return None if cents is None or pd.isna(cents) else cents_to_decimal(int(cents))
 
+    def _detail_columns(self) -> dict[str, list]:
+        d = self.details
+        return {"hospital_code": _text(d["hospital_code"]), "variety_code": _text(d["variety_code"]),
+                "fund": _text(d["fund"], none_if_blank=True), "budget": _yuan(d["budget_cents"]),
+                "spending": _yuan(d["spending_cents"]), "surplus": _yuan(d["surplus_cents"]),
+                "completion_rate": _floats(d["completion_rate"]), "score": _floats(d["score"]),
+                "ratio": _floats(d["ratio"]), "retained": _yuan(d["retained_cents"])}
+
     def to_json(self) -> dict:
         """SPEC §5 shape: money in 元 rounded to 0.01, rates as fractions, null where undefined."""
-        d = self.details
-        details = _records(d, {
-            "hospital_code": _text(d["hospital_code"]), "variety_code": _text(d["variety_code"]),
-            "fund": _text(d["fund"], none_if_blank=True), "budget": _yuan(d["budget_cents"]),
-            "spending": _yuan(d["spending_cents"]), "surplus": _yuan(d["surplus_cents"]),
-            "completion_rate": _floats(d["completion_rate"]), "score": _floats(d["score"]),
-            "ratio": _floats(d["ratio"]), "retained": _yuan(d["retained_cents"])})
-        out = {"details": details,
-               "hospitals": _summary_records(self.hospitals, ("district", "hospital_code", "varieties")),
-               "districts": _summary_records(self.districts, ("district", "hospitals", "varieties")),
-               "findings": [f.as_dict() for f in sorted(self.findings, key=sort_key)]}
+        out = {"details": _records(self.details, self._detail_columns()), **self._summaries()}
         if self.what_if_hospitals is not None:
             from engine.what_if import what_if_json
             out["what_if"] = what_if_json(self)
         return out
+
+    def to_json_text(self) -> str:
+        """json.dumps(self.to_json(), ensure_ascii=False), byte for byte, ~3x faster on 100k lines:
+        each detail line is one %-format of pre-encoded values (codes encoded once per distinct
+        value; floats with repr, as json does)."""
+        columns = self._detail_columns()
+        encoded = []
+        for key, values in columns.items():
+            if key in ("hospital_code", "variety_code", "fund"):
+                cache = {v: json.dumps(v, ensure_ascii=False) for v in set(values)}
+                encoded.append([cache[v] for v in values])
+            else:
+                encoded.append(["null" if v is None else repr(v) for v in values])
+        template = "{" + ", ".join(f'"{k}": %s' for k in columns) + "}"
+        details = ", ".join([template % row for row in zip(*encoded)])
+        rest = self._summaries()
+        if self.what_if_hospitals is not None:
+            from engine.what_if import what_if_json
+            rest["what_if"] = what_if_json(self)
+        tail = json.dumps(rest, ensure_ascii=False)
+        return '{"details": [' + details + "], " + tail[1:] if tail != "{}" else '{"details": [' + details + "]}"
+
+    def _summaries(self) -> dict:
+        return {"hospitals": _summary_records(self.hospitals, ("district", "hospital_code", "varieties")),
+                "districts": _summary_records(self.districts, ("district", "hospitals", "varieties")),
+                "findings": [f.as_dict() for f in sorted(self.findings, key=sort_key)]}
 
 
 SUMMARY_MONEY = ("budget", "surplus", "retained_employee", "retained_resident", "retained_total")
@@ -185,17 +210,20 @@ class ScoreTable:
     sheet: str
 
 
+# the three columns retention needs; locating only them skips building 15 unused columns
+SCORE_KEYS = Template(sheet=SCORE_SHEET.sheet, columns=tuple(
+    SCORE_SHEET.column(k) for k in ("hospital_code", "variety_code", "bureau_score")))
+
+
 def read_scores(scores: SheetData, scheme: Scheme) -> ScoreTable:
     """(医疗机构编号, 品种序号) -> 医保考核评分 from a 考核结果 / 自评分数表 sheet. Only the three
     columns are read; the full sheet check is `jicai scores check`'s job."""
-    located = locate(scores, SCORE_SHEET)
+    located = locate(scores, SCORE_KEYS)  # header findings about the other 15 columns are not ours
     findings: list[Finding] = []
-    needed = ("hospital_code", "variety_code", "bureau_score")
-    for key in needed:
-        if key in located.missing:
-            findings.append(finding("header-mismatch", scores.name, located.header_cell(key),
-                                    expected=SCORE_SHEET.column(key).header, actual="",
-                                    hint="表中找不到该栏目，无法读取考核评分。"))
+    for key in sorted(located.missing, key=SCORE_SHEET.index):
+        findings.append(finding("header-mismatch", scores.name, f"{SCORE_SHEET.letter(key)}{located.header_row}",
+                                expected=SCORE_SHEET.column(key).header, actual="",
+                                hint="表中找不到该栏目，无法读取考核评分。"))
     frame = located.frame
     rows = located.rows
     hospital = text_column(frame["hospital_code"]).to_numpy(dtype=object)
@@ -237,6 +265,7 @@ class _Details:
         self.n = len(self.frame)
         self.sheet = located.sheet
         self.findings: list[Finding] = list(located.findings)
+        self.blank: dict[str, np.ndarray] = {}
         self.text = {k: text_column(self.frame[k]).to_numpy(dtype=object) if self.n else np.array([], dtype=object)
                      for k in TEXT_KEYS}
 
@@ -245,14 +274,18 @@ class _Details:
 
     def add(self, code: str, key: str | None, mask: np.ndarray, severity: str | None = None, **fields) -> None:
         for i in np.flatnonzero(mask):
-            values = {k: (v[i] if isinstance(v, (np.ndarray, list)) else v) for k, v in fields.items()}
+            values = {k: (v(i) if callable(v) else v[i] if isinstance(v, (np.ndarray, list)) else v)
+                      for k, v in fields.items()}
             cell = self.loc.cell(key, int(self.rows[i])) if key else f"A{int(self.rows[i])}"
             self.findings.append(finding(code, self.sheet, cell, severity, **values))
 
-    def required(self) -> None:
+    def required(self, number_blank: dict[str, np.ndarray]) -> None:
+        """required-blank; text columns are blank when their canonical text is '' (cheaper than
+        blank_mask on 100k cells), number columns use the blank mask of their parse."""
         for column in DETAIL_SHEET.columns:
             if column.required and self.present(column.key):
-                self.add("required-blank", column.key, blank_mask(self.frame[column.key]), column=column.header)
+                blank = number_blank[column.key] if column.key in number_blank else self.text[column.key] == ""
+                self.add("required-blank", column.key, blank, column=column.header)
 
     def fund(self) -> np.ndarray:
         fund = self.text["fund"]
@@ -264,25 +297,22 @@ class _Details:
     def number(self, key: str, *, money: bool) -> tuple[np.ndarray, np.ndarray]:
         """(value, usable): usable = a number >= 0; findings for text, negatives, decimals."""
         col = parse_numbers(self.frame[key])
+        self.blank[key] = col.blank
         if not self.present(key):
             return col.value, np.zeros(self.n, dtype=bool)
         header = DETAIL_SHEET.column(key).header
         raw = col.raw.to_numpy(dtype=object)
-        shown = np.array([display(x) for x in raw], dtype=object) if (col.invalid.any() or col.as_text.any()) else raw
+        shown = lambda i: display(raw[i])  # noqa: E731  (formatted only for the cells reported)
+        number = lambda i: fmt_number(col.value[i])  # noqa: E731
         self.add("not-a-number", key, col.invalid, column=header, value=shown)
-        numbers = np.array([fmt_number(x) for x in col.value], dtype=object) if col.as_text.any() else col.value
-        self.add("number-as-text", key, col.as_text, column=header, value=shown, number=numbers)
+        self.add("number-as-text", key, col.as_text, column=header, value=shown, number=number)
         with np.errstate(invalid="ignore"):
             negative = np.isfinite(col.value) & (col.value < 0)
-        if negative.any():
-            self.add("negative-value", key, negative, column=header,
-                     value=np.array([fmt_number(x) for x in col.value], dtype=object))
+        self.add("negative-value", key, negative, column=header, value=number)
         usable = np.isfinite(col.value) & ~negative
         if money:
             over = more_than_two_decimals(np.where(usable, col.value, 0.0)) & usable
-            if over.any():
-                self.add("too-many-decimals", key, over, column=header,
-                         value=np.array([fmt_number(x) for x in col.value], dtype=object))
+            self.add("too-many-decimals", key, over, column=header, value=number)
         return col.value, usable
 
     def duplicates(self) -> np.ndarray:
@@ -309,12 +339,12 @@ def compute_retention(details: SheetData, scores: SheetData, scheme: Scheme, *, 
     total = score_total(scheme)
     located = locate(details, DETAIL_SHEET)
     d = _Details(located)
-    d.required()
-    fund_ok = d.fund()
     agreed, agreed_ok = d.number("agreed_volume", money=False)
     actual, actual_ok = d.number("actual_volume", money=False)
     budget, budget_ok = d.number("budget", money=True)
     spending, spending_ok = d.number("spending", money=True)
+    d.required(d.blank)
+    fund_ok = d.fund()
     zero_agreed = agreed_ok & (agreed == 0)
     d.add("zero-denominator", "agreed_volume", zero_agreed, severity="error",
           column=DETAIL_SHEET.column("agreed_volume").header, indicator="约定采购量完成率")

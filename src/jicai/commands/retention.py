@@ -17,7 +17,7 @@ from engine.retention import RetentionResult, compute_retention
 from engine.scheme import load_scheme
 from jicai.errors import InputError
 from jicai.readers import Workbook, open_workbook
-from jicai.report import print_findings, print_json
+from jicai.report import print_findings
 
 
 def run(args) -> int:
@@ -37,7 +37,7 @@ def run(args) -> int:
         from jicai.retention_output import write_retention
         write_retention(output, result, details, header_row=result.header_row, title=f"各区域结余留用金额（{scheme.title or scheme.name}）")
     if args.json:
-        print_json(result.to_json())
+        sys.stdout.write(result.to_json_text() + "\n")
     else:
         _print_summary(result, score_sheet, scheme.name, output)
     return exit_code(result.findings)
