@@ -123,34 +123,24 @@ def _batch_checks(batches: SheetData, codes: np.ndarray, submitted: np.ndarray, 
 
 def _overdue(calendar, submitted: np.ndarray, unanswered: np.ndarray, as_of: date, limit: int,
              rows: np.ndarray, located, sheet: str) -> list[Finding]:
-    from engine.workdays import CalendarNotCovered
-
     idx = np.flatnonzero(unanswered & (submitted <= np.datetime64(as_of, "D")))
     if not len(idx):
         return []
-    out: list[Finding] = []
     end = np.datetime64(as_of, "D")
-    if not bool(np.all(calendar.covers(np.array([end])))):
-        return [_not_covered(calendar, end, sheet, "A1")]
-    covered = np.asarray(calendar.covers(submitted[idx]), dtype=bool)
-    for i in idx[~covered]:
-        out.append(_not_covered(calendar, submitted[i], sheet, located.cell("submitted", int(rows[i]))))
-    idx = idx[covered]
-    if not len(idx):
-        return out
-    try:
-        days = np.asarray(calendar.count(submitted[idx], np.full(len(idx), end)), dtype=np.int64)
-    except CalendarNotCovered:  # covers() said yes; keep the promise of no traceback anyway
-        return out + [_not_covered(calendar, end, sheet, "A1")]
-    for i, workdays in zip(idx, days):
-        if workdays > limit:
+    if not bool(np.asarray(calendar.covers(np.array([end], dtype="datetime64[D]")))[0]):
+        return [_not_covered(calendar, end, sheet, "A1")]  # the report date itself: one finding
+    counts, uncovered = calendar.count_masked(submitted[idx], end)
+    out: list[Finding] = []
+    for i, days, bad in zip(idx, counts, uncovered):
+        if bad:
+            out.append(_not_covered(calendar, submitted[i], sheet, located.cell("submitted", int(rows[i]))))
+        elif days > limit:
             out.append(finding("appeal-overdue", sheet, located.cell("status", int(rows[i])),
-                               workdays=int(workdays), limit=limit))
+                               workdays=int(days), limit=limit))
     return out
 
 
 def _not_covered(calendar, day, sheet: str, cell: str) -> Finding:
     day = np.datetime64(day, "D").astype(date)
-    years = getattr(calendar, "years", None)
-    covered = f"{min(years)}–{max(years)} 年" if years else ""
+    covered = calendar.covered_text()
     return finding("calendar-not-covered", sheet, cell, value=day.isoformat(), year=day.year, covered=covered)

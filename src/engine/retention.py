@@ -36,7 +36,8 @@ from engine.sheet import Located, SheetData, locate
 EMPLOYEE, RESIDENT = FUNDS
 MONEY_KEYS = ("budget", "spending")
 VOLUME_KEYS = ("agreed_volume", "actual_volume")
-TEXT_KEYS = ("district", "hospital_code", "hospital_name", "variety_code", "variety_name", "spec", "fund")
+TEXT_KEYS = ("district", "hospital_code", "hospital_name", "variety_code", "fund")  # compared or grouped
+LABEL_KEYS = ("variety_name", "spec")  # only shown: kept as the clerk typed them
 DEFAULT_SCORE_TOTAL = Decimal(100)
 _INT64_SAFE = 2**62
 _CENT = Decimal("0.01")
@@ -401,6 +402,8 @@ def compute_retention(details: SheetData, scores: SheetData, scheme: Scheme, *, 
             retained_c[idx] = apply_ratio(surplus_c[idx], r)
 
     frame = pd.DataFrame({k: d.text[k] for k in TEXT_KEYS}, index=pd.Index(d.rows, name="row"))
+    for k in LABEL_KEYS:
+        frame[k] = d.frame[k].to_numpy(dtype=object)
     frame["fund"] = np.where(fund_ok, d.text["fund"], "")
     frame["agreed_volume"] = np.where(agreed_ok, agreed, np.nan)
     frame["actual_volume"] = np.where(actual_ok, actual, np.nan)

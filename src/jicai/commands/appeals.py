@@ -11,7 +11,7 @@ from datetime import date
 from engine.appeals import check_appeals
 from engine.cells import parse_date
 from engine.columns import APPEAL_SHEET, BATCH_SHEET
-from engine.findings import exit_code
+from engine.findings import exit_code, sort_key
 from engine.scheme import load_scheme
 from engine.sheet import find_sheet
 from jicai.errors import InputError
@@ -27,7 +27,9 @@ def run(args) -> int:
     as_of = _as_of(args.as_of)
     scheme = load_scheme(getattr(args, "scheme", None))
     batches = book.sheet(BATCH_SHEET.sheet) if book.has(BATCH_SHEET.sheet) else None
-    rows, findings = check_appeals(book.sheet(name), batches, as_of, scheme, workbook_calendar(book))
+    calendar, calendar_findings = workbook_calendar(book)
+    rows, findings = check_appeals(book.sheet(name), batches, as_of, scheme, calendar)
+    findings = sorted([*findings, *calendar_findings], key=sort_key)
     if args.json:
         print_json({"ok": exit_code(findings) == 0, "rows": rows, "findings": findings_json(findings)})
     else:
@@ -46,14 +48,9 @@ def _as_of(text: str | None) -> date:
 
 
 def workbook_calendar(book: Workbook):
-    """China's official working-day calendar, with the workbook's 节假日调整 rows applied."""
+    """China's official working-day calendar with the workbook's 节假日调整 rows applied, and
+    the findings about those rows."""
     from engine.columns import HOLIDAY_SHEET
-    from engine.workdays import WorkCalendar
+    from engine.workdays import calendar_from_sheet
 
-    calendar = WorkCalendar.official()
-    if book.has(HOLIDAY_SHEET.sheet):
-        from engine.sheet import locate
-
-        located = locate(book.sheet(HOLIDAY_SHEET.sheet), HOLIDAY_SHEET)
-        calendar = calendar.with_overrides(located.frame)
-    return calendar
+    return calendar_from_sheet(book.sheet(HOLIDAY_SHEET.sheet) if book.has(HOLIDAY_SHEET.sheet) else None)
