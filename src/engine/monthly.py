@@ -1,0 +1,183 @@
+"""The 三统一 monthly report: check, compute and rank (SPEC §4.4), one call for every adapter.
+
+`compute_monthly(report, ledger, holidays, month, as_of, scheme)` takes the sheets as raw
+values (SheetData, or a Located ledger straight from a CSV) and returns a `MonthlyResult` with
+one DataFrame per level, the open purchases, the ledger with its payment days, and every
+finding; `to_json()` is SPEC §5's monthly object.
+
+Decisions where SPEC is silent:
+* Institutions of the month = those with a 机构月报 row for the month, then (appended) those
+  with settled purchases in the month but no report row (their rates are null).
+* An institution's county/city is its first 机构月报 row's (else its first ledger row's).
+* Rows of other years are month-mixed-years errors and are left out; months after the report
+  month are ignored. A later duplicate (机构编码, 年月) row or 采购单号 is left out.
+* Open purchases: 结清日期 blank and start on or before the report date.
+* Ranks are given for counties (within their city) and cities; a null value has rank null.
+"""
+from __future__ import annotations
+
+import calendar as _calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from engine.findings import Finding, sort_key
+from engine.monthly_checks import (changes_need_remark, conflicts, missing_institutions, report_late,
+                                   zero_denominators)
+from engine.monthly_indicators import INDICATORS, LOW_IS_BEST, compute_levels
+from engine.monthly_ledger import LedgerTable, read_ledger
+from engine.monthly_report import ReportTable, month_key, previous_month, read_report
+from engine.ranking import rank_indicators
+from engine.scheme import Scheme
+from engine.sheet import Located, SheetData
+from engine.workdays import WorkCalendar, calendar_from_sheet
+
+_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """'2012-03' -> (2012, 3); ValueError with a Chinese message otherwise."""
+    m = _MONTH.match(str(text or ""))
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise ValueError(f"月份“{text}”无效，请写成 YYYY-MM，例如 2012-03。")
+    return int(m.group(1)), int(m.group(2))
+
+
+@dataclass
+class MonthlyResult:
+    month: str                       # YYYY-MM
+    as_of: date
+    institutions: pd.DataFrame       # code, name, city, county, indicators, purchases, row
+    counties: pd.DataFrame           # city, county, indicators, purchases, institutions, rank_<indicator>
+    cities: pd.DataFrame
+    province: pd.DataFrame           # one row
+    open: pd.DataFrame               # code, order, start, workdays, row
+    ledger: pd.DataFrame | None      # typed ledger with start, days, index (index = source row)
+    findings: list[Finding] = field(default_factory=list)
+    calendar: WorkCalendar | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "month": self.month,
+            "as_of": self.as_of.isoformat(),
+            "institutions": _records(self.institutions, ("city", "county", "code", "name")),
+            "counties": _records(self.counties, ("city", "county"), ranks=True),
+            "cities": _records(self.cities, ("city",), ranks=True),
+            "province": (_records(self.province, ()) or [{}])[0],
+            "open": [{"code": c, "order": o, "start": s.isoformat(), "workdays": _int(w)}
+                     for c, o, s, w in zip(self.open["code"], self.open["order"], self.open["start"],
+                                           self.open["workdays"])],
+            "findings": [f.as_dict() for f in sorted(self.findings, key=sort_key)],
+        }
+
+
+def _int(x) -> int | None:
+    return None if x is None or x != x else int(x)
+
+
+def _float(x) -> float | None:
+    return None if x is None or x != x else float(x)
+
+
+def _records(frame: pd.DataFrame, labels: tuple[str, ...], ranks: bool = False) -> list[dict]:
+    cols = {k: frame[k].tolist() for k in (*labels, *INDICATORS, "purchases")}
+    rank_cols = {k: frame[f"rank_{k}"].tolist() for k in INDICATORS} if ranks else {}
+    out = []
+    for i in range(len(frame)):
+        r: dict[str, Any] = {k: cols[k][i] for k in labels}
+        r.update({k: _float(cols[k][i]) for k in INDICATORS})
+        r["purchases"] = int(cols["purchases"][i])
+        if ranks:
+            r["ranks"] = {k: _int(rank_cols[k][i]) for k in INDICATORS}
+        out.append(r)
+    return out
+
+
+def compute_monthly(report: SheetData | Located, ledger: SheetData | Located | None, holidays: SheetData | None,
+                    month: str, as_of: date | None, scheme: Scheme) -> MonthlyResult:
+    year, mon = parse_month(month)
+    ym = month_key(year, mon)
+    as_of = as_of or date(year, mon, _calendar.monthrange(year, mon)[1])
+    rules = scheme.monthly
+    cal, findings = calendar_from_sheet(holidays)
+    table = read_report(report, year)
+    findings += table.findings
+    ledger_table = read_ledger(ledger, cal, as_of, float(rules.index_days)) if ledger is not None else None
+    if ledger_table is not None:
+        findings += ledger_table.findings
+    findings += conflicts(table, ledger_table)
+
+    usable = table.frame[table.frame["in_year"] & ~table.frame["dup"]]
+    usable = usable.assign(row=usable.index)
+    month_rows = usable[usable["ym"] == ym]
+    previous = usable[usable["ym"] == previous_month(ym)]
+    findings += zero_denominators(table, month_rows)
+    findings += changes_need_remark(table, month_rows, previous, float(rules.change_threshold))
+    findings += missing_institutions(table, month_rows, previous, ym)
+    findings += report_late(table, ym, as_of, rules.deadline_day)
+
+    year_rows = usable[(usable["ym"] <= ym)]
+    monthly_index, ledger_members = _monthly_index(ledger_table, year, ym)
+    members = _members(table.frame, month_rows, ledger_members)
+    levels = compute_levels(month_rows, year_rows, monthly_index, members, ym)
+    counties = _ranked(levels["county"], group="city")
+    cities = _ranked(levels["city"], group=None)
+    return MonthlyResult(month=f"{year}-{mon:02d}", as_of=as_of, institutions=levels["institution"],
+                         counties=counties, cities=cities, province=levels["province"],
+                         open=_open(ledger_table), ledger=ledger_table.frame if ledger_table else None,
+                         findings=findings, calendar=cal)
+
+
+def _monthly_index(ledger: LedgerTable | None, year: int, ym: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per (code, month) mean 回款指数 and purchase count for January..month of `year`, and
+    the institutions with purchases in the month (code, name, city, county from the ledger)."""
+    empty = pd.DataFrame({"code": pd.Series(dtype=object), "ym": pd.Series(dtype=np.int64),
+                          "value": pd.Series(dtype=float), "purchases": pd.Series(dtype=np.int64)})
+    if ledger is None:
+        return empty, pd.DataFrame(columns=["code", "name", "city", "county", "row"])
+    f = ledger.frame
+    ym_col = f["ym"].to_numpy()
+    use = (ym_col // 100 == year) & (ym_col <= ym) & ~f["dup"].to_numpy() & np.isfinite(f["index"].to_numpy()) \
+        & (f["code"].to_numpy() != "")
+    part = pd.DataFrame({"code": f["code"].to_numpy()[use], "ym": ym_col[use], "index": f["index"].to_numpy()[use]})
+    grouped = part.groupby(["code", "ym"], sort=False)["index"].agg(["mean", "size"]).reset_index()
+    grouped.columns = ["code", "ym", "value", "purchases"]
+    in_month = use & (ym_col == ym)
+    members = pd.DataFrame({k: f[k].to_numpy()[in_month] for k in ("code", "name", "city", "county")})
+    members["row"] = ledger.located.rows[in_month]
+    return grouped, members.drop_duplicates("code")
+
+
+def _members(report: pd.DataFrame, month_rows: pd.DataFrame, ledger_members: pd.DataFrame) -> pd.DataFrame:
+    """The month's institutions with their region (first 机构月报 row of the code wins)."""
+    first = report[report["code"] != ""].drop_duplicates("code")
+    region = first.set_index("code")[["city", "county", "name"]]
+    base = month_rows[["code", "name", "row"]].drop_duplicates("code").copy()
+    extra = ledger_members[~ledger_members["code"].isin(set(base["code"]))].copy()
+    for col in ("city", "county"):
+        base[col] = base["code"].map(region[col])
+        if len(extra):
+            known = extra["code"].isin(region.index)
+            extra[col] = np.where(known, extra["code"].map(region[col]), extra[col])
+    members = pd.concat([base, extra[["code", "name", "row", "city", "county"]]], ignore_index=True)
+    return members[["city", "county", "code", "name", "row"]]
+
+
+def _ranked(frame: pd.DataFrame, group: str | None) -> pd.DataFrame:
+    ranks = rank_indicators(frame, {k: k in LOW_IS_BEST for k in INDICATORS}, group=group)
+    return frame.join(ranks.add_prefix("rank_"))
+
+
+def _open(ledger: LedgerTable | None) -> pd.DataFrame:
+    cols = ["code", "order", "start", "workdays", "row"]
+    if ledger is None:
+        return pd.DataFrame(columns=cols)
+    f = ledger.frame
+    o = f[f["open"] & ~f["dup"]]
+    start = o["start"].to_numpy().astype("datetime64[D]").astype(object)  # datetime.date
+    return pd.DataFrame({"code": o["code"].to_numpy(), "order": o["order"].to_numpy(), "start": start,
+                         "workdays": np.maximum(o["open_days"].to_numpy(), 0), "row": o.index.to_numpy()})

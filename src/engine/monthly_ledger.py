@@ -1,0 +1,169 @@
+"""The 回款明细 ledger (SPEC §3.4, §4.4): one row per purchase, its 回款天数 and 回款指数.
+
+start = the later of 验收日期 and 发票日期 (one of them blank: the other, after a required-blank
+error); 回款天数 = working days d with start < d ≤ 结清日期; 回款指数 = 回款天数 / index_days.
+A purchase belongs to the month of its 结清日期; an unsettled one is open, with its working days
+up to the report date. Everything is whole-column numpy: a million purchases take well under a
+second (dates are parsed once per distinct value — a ledger has a few hundred distinct dates).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from engine.cells import DateColumn, display, fmt_number, parse_dates, parse_numbers, text_column
+from engine.columns import LEDGER_SHEET
+from engine.findings import Finding, finding
+from engine.sheet import Located, SheetData, locate
+from engine.workdays import WorkCalendar
+
+TEMPLATE = LEDGER_SHEET
+TEXT_KEYS = ("city", "county", "code", "name", "order")
+DATE_KEYS = ("accepted", "invoiced", "paid")
+
+
+@dataclass
+class LedgerTable:
+    located: Located
+    frame: pd.DataFrame   # index = row; text columns, dates (datetime64[D]), start, days, index, ym
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def sheet(self) -> str:
+        return self.located.sheet
+
+    def cell(self, key: str, row: int) -> str:
+        return self.located.cell(key, row)
+
+
+def distinct_dates(values: pd.Series) -> DateColumn:
+    """parse_dates, run once per distinct value and spread back (same result, ~50x faster on a ledger)."""
+    raw = values.reset_index(drop=True)
+    codes, uniques = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=False)
+    parsed = parse_dates(pd.Series(uniques, dtype=object))
+    return DateColumn(value=parsed.value[codes], blank=parsed.blank[codes], invalid=parsed.invalid[codes], raw=raw)
+
+
+def read_ledger(sheet: SheetData | Located, calendar: WorkCalendar, as_of: date, index_days: float) -> LedgerTable:
+    """Typed ledger with payment days; findings for every bad cell (see module doc)."""
+    located = sheet if isinstance(sheet, Located) else locate(sheet, TEMPLATE)
+    out = LedgerTable(located=located, frame=pd.DataFrame(index=located.frame.index), findings=list(located.findings))
+    raw, frame, rows = located.frame, out.frame, located.rows
+    for key in TEXT_KEYS:
+        frame[key] = text_column(raw[key]).to_numpy()
+        _blank_findings(out, key, rows, frame[key].to_numpy() == "")
+    dates = {key: distinct_dates(raw[key]) for key in DATE_KEYS}
+    for key, col in dates.items():
+        frame[key] = col.value
+        if TEMPLATE.column(key).required:
+            _blank_findings(out, key, rows, col.blank)
+        for i in np.flatnonzero(col.invalid):
+            out.findings.append(finding("date-invalid", out.sheet, out.cell(key, int(rows[i])), column=_header(key),
+                                        value=display(col.raw.iat[i])))
+    _amounts(out, raw["amount"], rows)
+    _payment_days(out, calendar, as_of, index_days, rows)
+    _duplicate_orders(out, rows)
+    return out
+
+
+def _header(key: str) -> str:
+    return TEMPLATE.column(key).header
+
+
+def _blank_findings(out: LedgerTable, key: str, rows: np.ndarray, mask: np.ndarray) -> None:
+    if key in out.located.missing:
+        return
+    for i in np.flatnonzero(mask):
+        out.findings.append(finding("required-blank", out.sheet, out.cell(key, int(rows[i])), column=_header(key)))
+
+
+def _amounts(out: LedgerTable, raw: pd.Series, rows: np.ndarray) -> None:
+    col = parse_numbers(raw)
+    out.frame["amount"] = col.value
+    if "amount" in out.located.missing:
+        return
+    for i in np.flatnonzero(col.invalid):
+        out.findings.append(finding("not-a-number", out.sheet, out.cell("amount", int(rows[i])), column=_header("amount"),
+                                    value=display(col.raw.iat[i])))
+    with np.errstate(invalid="ignore"):
+        negative = col.value < 0
+    for i in np.flatnonzero(negative):
+        out.findings.append(finding("negative-value", out.sheet, out.cell("amount", int(rows[i])),
+                                    column=_header("amount"), value=fmt_number(col.value[i])))
+
+
+def _payment_days(out: LedgerTable, calendar: WorkCalendar, as_of: date, index_days: float, rows: np.ndarray) -> None:
+    f = out.frame
+    accepted, invoiced, paid = (f[k].to_numpy() for k in DATE_KEYS)
+    # the later of the two; NaT loses to a date (np.fmax skips NaT)
+    start = np.fmax(accepted, invoiced)
+    start_key = np.where(np.isnat(invoiced) | (accepted > invoiced), "accepted", "invoiced")
+    f["start"] = start
+    settled = ~np.isnat(paid) & ~np.isnat(start)
+    order_bad = settled & (paid < start)
+    for i in np.flatnonzero(order_bad):
+        other = start_key[i]
+        out.findings.append(finding("date-order", out.sheet, out.cell("paid", int(rows[i])), column=_header("paid"),
+                                    value=str(paid[i]), other=_header(other), other_value=str(start[i])))
+    counts, uncovered = calendar.count_masked(start, paid)
+    counts[~settled | order_bad] = np.nan
+    uncovered &= settled & ~order_bad
+    _not_covered(out, calendar, uncovered, {"start": start, "paid": paid}, start_key, rows)
+    f["days"] = counts
+    f["index"] = counts / float(index_days)
+    f["ym"] = np.where(settled & ~order_bad, _month_keys(paid), 0)
+    # open purchases: unsettled, started on or before the report date
+    end = np.datetime64(as_of, "D")
+    is_open = np.isnat(paid) & ~np.isnat(start) & (start <= end)
+    f["open"] = is_open
+    so_far = np.full(len(f), np.nan)
+    if is_open.any():
+        idx = np.flatnonzero(is_open)
+        c, unc = calendar.count_masked(start[idx], np.full(len(idx), end))
+        so_far[idx] = c
+        if not calendar.covers(np.array([end]))[0]:
+            out.findings.append(finding("calendar-not-covered", out.sheet, "A1", value=str(end), year=as_of.year,
+                                        covered=calendar.covered_text()))
+        else:
+            mask = np.zeros(len(f), dtype=bool)
+            mask[idx[unc]] = True
+            _not_covered(out, calendar, mask, {"start": start}, start_key, rows)
+    f["open_days"] = so_far
+
+
+def _month_keys(days: np.ndarray) -> np.ndarray:
+    months = days.astype("datetime64[M]").astype(np.int64)  # NaT -> min int
+    return np.where(np.isnat(days), 0, (months // 12 + 1970) * 100 + months % 12 + 1)
+
+
+def _not_covered(out: LedgerTable, calendar: WorkCalendar, mask: np.ndarray, dates: dict, start_key: np.ndarray,
+                 rows: np.ndarray) -> None:
+    """One calendar-not-covered error per purchase, at the first of its dates the calendar lacks."""
+    idx = np.flatnonzero(mask)
+    if not len(idx):
+        return
+    covered = {name: calendar.covers(values[idx]) for name, values in dates.items()}
+    for n, i in enumerate(idx):
+        name = next((k for k in dates if not covered[k][n]), "paid" if "paid" in dates else "start")
+        day = dates[name][i]
+        key = start_key[i] if name == "start" else name
+        out.findings.append(finding("calendar-not-covered", out.sheet, out.cell(key, int(rows[i])), value=str(day),
+                                    year=int(str(day)[:4]), covered=calendar.covered_text()))
+
+
+def _duplicate_orders(out: LedgerTable, rows: np.ndarray) -> None:
+    orders = pd.Series(out.frame["order"].to_numpy(), dtype=object)
+    keyed = orders.to_numpy() != ""
+    dup = keyed & orders.duplicated(keep="first").to_numpy()
+    out.frame["dup"] = dup
+    if not dup.any():
+        return
+    first = pd.Series(rows[keyed], index=orders[keyed].to_numpy())
+    first = first[~first.index.duplicated(keep="first")]
+    for i in np.flatnonzero(dup):
+        order = orders.iat[i]
+        out.findings.append(finding("duplicate-row", out.sheet, f"A{int(rows[i])}", first_row=int(first[order]),
+                                    key=f"采购单号 {order}"))
