@@ -108,9 +108,10 @@ class _Checker:
     def add(self, code: str, key: str, mask: np.ndarray, severity: str | None = None, **fields) -> None:
         """One finding per True in mask, at `key`'s cell of that row. Field values that are arrays
         are indexed per row."""
+        letter = self.loc.cell(key, 0)[:-1]
         for i in np.flatnonzero(mask):
             values = {k: (v[i] if isinstance(v, (np.ndarray, list)) else v) for k, v in fields.items()}
-            self.findings.append(finding(code, self.sheet, self.loc.cell(key, int(self.rows[i])), severity, **values))
+            self.findings.append(finding(code, self.sheet, f"{letter}{int(self.rows[i])}", severity, **values))
 
     # -- rules
     def required(self) -> None:
@@ -257,16 +258,23 @@ def _numbers(values: np.ndarray, mask: np.ndarray, nan_text: str = "") -> np.nda
     return out
 
 
+def _has_value(row: list) -> bool:
+    """Same rule as cells.blank_mask, for one row; stops at the first value."""
+    for v in row:
+        if v is None or (isinstance(v, float) and v != v):
+            continue
+        if isinstance(v, str) and (v == "" or v.isspace()):
+            continue
+        return True
+    return False
+
+
 def _sheet_is_blank(sheet: SheetData) -> bool:
-    for r in sheet.rows:  # stops at the first value: cheap on a real sheet
-        if not blank_mask(pd.Series(r, dtype=object)).all():
-            return False
-    return True
+    return not any(_has_value(r) for r in sheet.rows)
 
 
 def _nonblank_body_rows(sheet: SheetData, header_row: int) -> int:
-    body = sheet.rows[header_row - sheet.first_row + 1:]
-    return sum(1 for r in body if not blank_mask(pd.Series(r, dtype=object)).all())
+    return sum(1 for r in sheet.rows[header_row - sheet.first_row + 1:] if _has_value(r))
 
 
 def _empty_scores() -> pd.DataFrame:

@@ -46,7 +46,8 @@ class Located:
     header_row: int = 1
 
     def cell(self, key: str, row: int) -> str:
-        return f"{self.letters.get(key, self.template.letter(key))}{row}"
+        letter = self.letters.get(key)  # not .get(key, default): the default would be computed every call
+        return f"{letter if letter is not None else self.template.letter(key)}{row}"
 
     def header_cell(self, key: str) -> str:
         return self.cell(key, self.header_row)
