@@ -29,7 +29,7 @@ import pandas as pd
 from engine.cells import NumberColumn, blank_mask, display, fmt_number, normalize_text, parse_numbers, text_column
 from engine.columns import SCORE_SHEET
 from engine.findings import Finding, finding, has_errors, sort_key
-from engine.scheme import Scheme
+from engine.scheme import Scheme, SchemeError
 from engine.sheet import Located, SheetData, locate
 
 TEMPLATE = SCORE_SHEET
@@ -57,7 +57,7 @@ def check_scores(sheet: SheetData, scheme: Scheme, *, import_mode: bool = False,
                  district: str | None = None) -> ScoreCheck:
     """Validate a score sheet. Never changes `sheet`; all findings are collected."""
     if scheme.score is None:
-        raise ValueError(f"方案 {scheme.name} 没有 [score] 部分，不能用于校验自评分数表。")
+        raise SchemeError(f"方案 {scheme.name} 没有 [score] 部分（各项得分满分），不能用于校验自评分数表。请换用结余留用方案，如 wuhan-default。")
     if _sheet_is_blank(sheet):
         return ScoreCheck(0, [finding("sheet-empty", sheet.name, "A1", expected=sheet.name)], _empty_scores())
 

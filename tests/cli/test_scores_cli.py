@@ -152,6 +152,11 @@ def test_scheme_with_a_misspelt_key(tmp_path):
     assert "score.max_decimal" in proc.stderr
 
 
+def test_scheme_without_score_rules(tmp_path):
+    proc = check(workbook(tmp_path / "a.xlsx", [row()]), "--scheme", "shaanxi-2012", expect=2)
+    assert "shaanxi-2012" in proc.stderr and "score" in proc.stderr
+
+
 def test_bad_as_of(tmp_path):
     path = workbook(tmp_path / "a.xlsx", [row()])
     check(path, "--import", "--as-of", "明天", expect=2)
@@ -276,6 +281,21 @@ def test_does_not_import_openpyxl_or_xlwings(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_committed_samples(tmp_path):
+    from conftest import TEMPLATES_DIR
+    from jicai.templates.scores import PROBLEM_SAMPLE_NAME, SAMPLE_NAME
+
+    sample = check_json(TEMPLATES_DIR / SAMPLE_NAME, expect=0)
+    assert sample["rows"] == 24 and {f["code"] for f in sample["findings"]} == {"total-mismatch"}
+    assert {f["code"] for f in check_json(TEMPLATES_DIR / SAMPLE_NAME, "--import", expect=1)["findings"]} == {
+        "total-mismatch", "bureau-score-blank"}
+    problems = check_json(TEMPLATES_DIR / PROBLEM_SAMPLE_NAME, "--district", "武昌区", expect=1)
+    assert {f["code"] for f in problems["findings"]} == {
+        "score-blank", "total-blank", "not-a-number", "number-as-text", "score-out-of-range", "too-many-decimals",
+        "duplicate-row", "name-conflict", "district-mismatch", "required-blank"}
+    assert ("not-a-number", "G6") in cells(problems)  # the #N/A error value
 
 
 # ------------------------------------------------------------------ 100,000 rows
