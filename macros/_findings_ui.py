@@ -14,7 +14,7 @@ from typing import Iterable, Sequence
 
 from engine.cells import split_a1
 from engine.findings import SEVERITY_LABEL, Finding, Severity, count_by_severity, sort_key, summary_line
-from macros._sheet_io import formula, has_sheet, read_sheet, result_sheet, sheet_names, write_table
+from macros._sheet_io import formula, has_sheet, note_addresses, read_sheet, result_sheet, sheet_names, write_table
 
 REPORT_SHEET = "校验报告"
 REPORT_HEADER = ["序号", "级别", "工作表", "单元格", "问题代码", "说明", "定位"]
@@ -73,12 +73,19 @@ def paint(book, findings: Sequence[Finding]) -> int:
         for first, last in _spans(sorted(rows)):
             book.sheets[sheet].range(f"{col}{first}:{col}{last}").color = color
     written = 0
+    noted: dict[str, set[str] | None] = {}
     for (sheet, cell), items in list(by_cell.items())[:NOTE_LIMIT]:
         text = "\n".join(f"【{SEVERITY_LABEL[f.severity]}】{f.message}" for f in items)
-        rng = book.sheets[sheet].range(cell)
-        existing = rng.note
-        if existing is not None:
-            existing.text = text
+        ws = book.sheets[sheet]
+        if sheet not in noted:
+            noted[sheet] = note_addresses(ws)
+        rng = ws.range(cell)
+        has_note = (cell in noted[sheet]) if noted[sheet] is not None else rng.note is not None
+        if has_note:
+            rng.note.text = text
+        elif noted[sheet] is not None:
+            rng.impl.add_note(text)  # the JSON book: we know there is no note, skip xlwings' O(notes) lookup
+            noted[sheet].add(cell)
         else:
             rng.add_note(text)
         written += 1
@@ -135,10 +142,11 @@ def clear_marks(book, *, delete_report: bool = True) -> int:
     count = 0
     for sheet, addresses in cells.items():
         ws = book.sheets[sheet]
-        for cell in addresses:
+        notes = note_addresses(ws)
+        for cell in sorted(addresses):
             rng = ws.range(cell)
             rng.color = None
-            if rng.note is not None:
+            if (cell in notes) if notes is not None else rng.note is not None:
                 rng.note.delete()
             count += 1
     if delete_report:
