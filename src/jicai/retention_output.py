@@ -55,8 +55,26 @@ def write_retention(path: str | Path, result: RetentionResult, details: SheetDat
         _what_if_sheet(wb, result)
     _report_sheet(wb, result.findings, present={DETAIL_OUT: details.name})
     path = Path(path)
-    wb.save(path)
+    partial = path.with_name(f".{path.stem}.partial{path.suffix}")
+    try:
+        wb.save(partial)
+        partial.replace(path)  # never leave a half-written workbook under the clerk's file name
+    finally:
+        partial.unlink(missing_ok=True)
     return path
+
+
+def _new_sheet(wb: Workbook, title: str, title_rows: str = "1:1"):
+    """A write-only sheet with its print setup: it must be set before the first row is
+    appended, when openpyxl writes the sheet's head."""
+    ws = wb.create_sheet(title)
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = title_rows
+    return ws
 
 
 # ------------------------------------------------------------------ cells
@@ -115,7 +133,7 @@ def _floats(values: pd.Series) -> list:
 
 
 def _details_sheet(wb: Workbook, result: RetentionResult, details: SheetData, header_row: int) -> None:
-    ws = wb.create_sheet(DETAIL_OUT)
+    ws = _new_sheet(wb, DETAIL_OUT, f"{header_row}:{header_row}")
     width = max((len(r) for r in details.rows), default=0)
     width = max(width, 11)
     for j in range(width):
@@ -141,7 +159,9 @@ def _details_sheet(wb: Workbook, result: RetentionResult, details: SheetData, he
         for j in range(width):
             value = _plain(raw[j]) if j < len(raw) else None
             mark = marks.get((row_no, j))
-            if mark is not None:
+            if row_no == header_row:
+                out.append(_header(ws, [(value, 14)], offset=details.first_col + j)[0])
+            elif mark is not None:
                 out.append(_styled(ws, value, fill=FILL[mark]))
             elif isinstance(value, str) and value.startswith("="):
                 out.append(_text_cell(ws, value))
@@ -166,7 +186,7 @@ def _summary_rows(ws, frame: pd.DataFrame, head: list[str], label_width: int) ->
 
 
 def _hospital_sheet(wb: Workbook, hospitals: pd.DataFrame) -> None:
-    ws = wb.create_sheet(HOSPITAL_OUT)
+    ws = _new_sheet(wb, HOSPITAL_OUT)
     ws.freeze_panes = "A2"
     ws.append(_header(ws, HOSPITAL_HEADER))
     for row in _summary_rows(ws, hospitals, ["district", "hospital_code", "hospital_name", "varieties"], 3):
@@ -174,7 +194,7 @@ def _hospital_sheet(wb: Workbook, hospitals: pd.DataFrame) -> None:
 
 
 def _district_sheet(wb: Workbook, districts: pd.DataFrame, title: str) -> None:
-    ws = wb.create_sheet(DISTRICT_OUT)
+    ws = _new_sheet(wb, DISTRICT_OUT)
     ws.freeze_panes = "A2"
     ws.append(_header(ws, DISTRICT_HEADER))
     for row in _summary_rows(ws, districts, ["district", "hospitals", "varieties"], 1):
@@ -183,7 +203,7 @@ def _district_sheet(wb: Workbook, districts: pd.DataFrame, title: str) -> None:
     if n:
         chart = BarChart()
         chart.type = "col"
-        chart.title = title or "各区域结余留用金额"
+        chart.title = title or "各区域结余留用金额（元）"
         chart.y_axis.title = "元"
         chart.x_axis.title = "区域"
         data = Reference(ws, min_col=6, max_col=7, min_row=1, max_row=n + 1)  # 职保 and 居保, stacked
@@ -196,7 +216,7 @@ def _district_sheet(wb: Workbook, districts: pd.DataFrame, title: str) -> None:
 
 
 def _what_if_sheet(wb: Workbook, result: RetentionResult) -> None:
-    ws = wb.create_sheet(WHAT_IF_OUT)
+    ws = _new_sheet(wb, WHAT_IF_OUT)
     ws.freeze_panes = "A2"
     h = result.what_if_hospitals
     ws.append(_header(ws, [("区域", 10), ("医疗机构编号", 13), ("医疗机构名称", 26), ("可提档品种数", 11),
@@ -221,7 +241,7 @@ def _what_if_sheet(wb: Workbook, result: RetentionResult) -> None:
 
 def _report_sheet(wb: Workbook, findings: Sequence[Finding], present: dict[str, str]) -> None:
     """`present`: output sheet -> the input sheet whose cells it mirrors (links go there)."""
-    ws = wb.create_sheet(REPORT_OUT)
+    ws = _new_sheet(wb, REPORT_OUT, "2:2")
     ws.freeze_panes = "A3"
     ws.append([_styled(ws, f"结余留用计算 — {summary_line(findings)}（点“定位”列可跳到该单元格）", bold=True)])
     ws.append(_header(ws, list(zip(REPORT_HEADER, [6, 6, 14, 9, 20, 90, 12]))))

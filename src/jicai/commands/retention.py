@@ -35,7 +35,7 @@ def run(args) -> int:
     result = compute_retention(details, scores_book.sheet(score_sheet), scheme, what_if=args.what_if)
     if output is not None:
         from jicai.retention_output import write_retention
-        write_retention(output, result, details, header_row=result.header_row, title=f"各区域结余留用金额（{scheme.title or scheme.name}）")
+        write_retention(output, result, details, header_row=result.header_row)
     if args.json:
         sys.stdout.write(result.to_json_text() + "\n")
     else:
