@@ -145,3 +145,18 @@ def test_scheme_named_in_batch_sheet(tmp_path):
     wb.save(path)
     out = json.loads(run_cli("retention", str(path), "--json").stdout)
     assert out["details"][0]["ratio"] == 0.5 * 65 / 100
+
+
+def test_output_opens_in_libreoffice_with_working_links(tmp_path, recalc):
+    wb = build_detail_sample()
+    wb[DETAIL_SHEET.sheet]["J3"] = "一千"
+    path = tmp_path / "in.xlsx"
+    wb.save(path)
+    out_path = tmp_path / "out.xlsx"
+    assert run_cli("retention", str(path), "-o", str(out_path)).returncode == 1
+    back = openpyxl.load_workbook(recalc(out_path), data_only=True)
+    report = back["校验报告"]
+    rows = [[c.value for c in r] for r in report.iter_rows(min_row=3)]
+    assert rows[0][2:5] == ["测算数据", "J3", "not-a-number"] and rows[0][6] == "转到 J3"
+    assert back["结余留用明细"]["J3"].value == "一千"
+    assert back["区域汇总"]["H2"].value == json.loads(run_cli("retention", str(path), "--json").stdout)["districts"][0]["retained_total"]

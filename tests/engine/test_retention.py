@@ -301,3 +301,10 @@ def test_codes_match_across_text_and_numbers():
     # 品种序号 typed as a number in one sheet and as text in the other is the same variety
     r = compute_retention(details(line(hospital="T0013", variety=13.0)), scores(("T0013", "13", 90)), SCHEME)
     assert r.to_json()["details"][0]["retained"] == 200.0
+
+
+def test_title_line_above_the_header_keeps_real_row_numbers():
+    sheet = SheetData("测算数据", [["2026年度结余留用测算数据"], DETAIL_SHEET.headers, line(), line(variety="X", fund="?")])
+    r = compute_retention(sheet, scores(("T0013", "GC2_5", 90), ("T0013", "X", 90)), SCHEME)
+    assert r.header_row == 2 and list(r.details.index) == [3, 4]
+    assert ("unknown-fund", "测算数据", "G4", "error") in codes(r)
