@@ -15,7 +15,10 @@ from typing import Any
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 import numpy as np  # noqa: E402
-import xlwings as xw  # noqa: E402
+# The Office.js decorators whatever mode xlwings was first imported in (tests and `jicai run`
+# import it without XLWINGS_ON_SERVER, where xw.func is a no-op); the classic desktop add-in
+# registers its own aliases in udfs.desktop.
+from xlwings.server import arg, func, ret  # noqa: E402
 
 from udfs._cells import as_dates, as_numbers, broadcast, guarded, text_errors, to_excel  # noqa: E402
 
@@ -28,7 +31,7 @@ def _args(**docs: str):
     The docs are kept on the function for the classic add-in's aliases (udfs.desktop)."""
     def decorate(f):
         for name, doc in reversed(docs.items()):
-            f = xw.arg(name, "raw", doc=doc)(f)
+            f = arg(name, "raw", doc=doc)(f)
         f.jc_arg_docs = docs
         return f
     return decorate
@@ -67,8 +70,8 @@ def _date_args(*args):
     return shape, parsed
 
 
-@xw.func
-@xw.ret("raw")
+@func
+@ret("raw")
 @_args(start="开始日期（不计入），可选整列", end="结束日期（计入），可选整列")
 @guarded
 def workdays(start, end):
@@ -105,8 +108,8 @@ def _merge_blank(values: np.ndarray, errors: np.ndarray):
     return vals, errs
 
 
-@xw.func
-@xw.ret("raw")
+@func
+@ret("raw")
 @_args(accepted="验收日期，可选整列", invoiced="发票日期，可选整列", paid="结清日期，可选整列")
 @guarded
 def payment_days(accepted, invoiced, paid):
@@ -116,8 +119,8 @@ def payment_days(accepted, invoiced, paid):
     return to_excel(vals, errs, shape)
 
 
-@xw.func
-@xw.ret("raw")
+@func
+@ret("raw")
 @_args(accepted="验收日期，可选整列", invoiced="发票日期，可选整列", paid="结清日期，可选整列")
 @guarded
 def payment_index(accepted, invoiced, paid):
@@ -127,8 +130,8 @@ def payment_index(accepted, invoiced, paid):
     return to_excel(vals, errs, shape)
 
 
-@xw.func
-@xw.ret("raw")
+@func
+@ret("raw")
 @_args(day="日期，可选整列")
 @guarded
 def is_workday(day):
@@ -151,8 +154,8 @@ def is_workday(day):
 # ------------------------------------------------------------------ rates and averages
 
 
-@xw.func
-@xw.ret("raw")
+@func
+@ret("raw")
 @_args(numerator="分子，可选整列", denominator="分母，可选整列")
 @guarded
 def rate(numerator, denominator):
@@ -167,8 +170,8 @@ def rate(numerator, denominator):
     return to_excel(values, errors, n_grid.shape)
 
 
-@xw.func
-@xw.ret("raw")
+@func
+@ret("raw")
 @_args(values="各机构（或各县）的回款指数，一列", groups="对应的分组（县或市），一列，与 values 等长")
 @guarded
 def avg_index(values, groups):
@@ -190,8 +193,8 @@ def avg_index(values, groups):
 # ------------------------------------------------------------------ retention
 
 
-@xw.func
-@xw.ret("raw")
+@func
+@ret("raw")
 @_args(score="医保考核评分，可选整列")
 @guarded
 def retention_ratio(score):
@@ -205,8 +208,8 @@ def retention_ratio(score):
     return to_excel(vals, errs, grid_.shape)
 
 
-@xw.func
-@xw.ret("raw")
+@func
+@ret("raw")
 @_args(budget="医保基金预算(元)，可选整列", spending="医保基金实际支出(元)，可选整列", score="医保考核评分，可选整列", completion_rate="约定采购量完成率（如 1.05 或 105%），可选整列")
 @guarded
 def retention(budget, spending, score, completion_rate):
