@@ -1,13 +1,14 @@
 """Reading workbooks into the engine's `SheetData` (python-calamine: ~10x faster than openpyxl).
 
 python-calamine returns an Excel error cell (#N/A, #DIV/0!) as an empty string, which would
-turn "公式出错" into "未填写". So after reading a sheet we scan its XML once for cells typed
-t="e" and put the error text back — a regex over the raw XML, cheap next to the read itself.
+turn "公式出错" into "未填写". So while reading a sheet we scan its XML (in a thread, on the
+other core) for cells typed t="e" and put the error text back.
 Files are opened read-only; nothing here can modify the input.
 """
 from __future__ import annotations
 
 import re
+import threading
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -44,16 +45,22 @@ class Workbook:
         if name not in self._cache:
             if name not in self.sheet_names:
                 raise InputError(f"{self.path.name} 中找不到工作表“{name}”。现有工作表：{'、'.join(self.sheet_names)}。")
-            # The error-cell scan inflates the sheet XML a second time; zlib releases the GIL,
-            # so it runs on the other core while calamine parses (~40% of the read time saved).
+            # The error-cell scan inflates the sheet XML a second time; zlib releases the GIL, so
+            # it runs on the other core while calamine parses. Error cells come back as '', so a
+            # sheet without any '' cell has none to restore: the scan is then cancelled.
+            cancel = threading.Event()
             with ThreadPoolExecutor(max_workers=1) as pool:
-                errors = pool.submit(_error_cells, self.path, self.sheet_names.index(name))
+                errors = pool.submit(_error_cells, self.path, self.sheet_names.index(name), cancel)
                 try:
                     ws = self._book.get_sheet_by_name(name)
                     rows = ws.to_python(skip_empty_area=False)
                 except Exception as exc:
+                    cancel.set()
                     raise InputError(f"无法读取工作表“{name}”（{_short(exc)}）。请用 Excel 打开并另存为 .xlsx 后再试。") from None
-                _put_error_cells(rows, errors.result())
+                if any("" in r for r in rows):
+                    _put_error_cells(rows, errors.result())
+                else:
+                    cancel.set()
             self._cache[name] = SheetData(name, rows)
         return self._cache[name]
 
@@ -108,20 +115,33 @@ def _sheet_xml_paths(z: zipfile.ZipFile) -> list[str]:
     return paths
 
 
-def _error_cells(path: Path, sheet_index: int) -> list[tuple[int, int, str]]:
+_SCAN_CHUNK = 1 << 22  # inflate 4 MB at a time, so a cancelled scan stops early
+
+
+def _error_cells(path: Path, sheet_index: int, cancel: threading.Event | None = None) -> list[tuple[int, int, str]]:
     """(row, column, text) of every cell typed t="e" in the sheet's XML (0-based)."""
     if not zipfile.is_zipfile(path):
         return []
+    chunks: list[bytes] = []
+    found = False
     try:
         with zipfile.ZipFile(path) as z:
             parts = _sheet_xml_paths(z)
             if sheet_index >= len(parts):
                 return []
-            xml = z.read(parts[sheet_index])
-    except (KeyError, zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
+            with z.open(parts[sheet_index]) as fh:
+                tail = b""
+                while chunk := fh.read(_SCAN_CHUNK):
+                    if cancel is not None and cancel.is_set():
+                        return []
+                    found = found or b't="e"' in tail + chunk[:16] or b't="e"' in chunk
+                    tail = chunk[-8:]
+                    chunks.append(chunk)
+    except (KeyError, zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError, ValueError):
         return []
-    if b't="e"' not in xml:
+    if not found:
         return []
+    xml = b"".join(chunks)
     cells = []
     for pattern in (_CELL_ERR, _CELL_ERR2):
         for m in pattern.finditer(xml):
