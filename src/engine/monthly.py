@@ -59,6 +59,7 @@ class MonthlyResult:
     ledger: pd.DataFrame | None      # typed ledger with start, days, index (index = source row)
     findings: list[Finding] = field(default_factory=list)
     calendar: WorkCalendar | None = None
+    report_letters: dict[str, str] = field(default_factory=dict)  # 机构月报 key -> column where found
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -129,7 +130,7 @@ def compute_monthly(report: SheetData | Located, ledger: SheetData | Located | N
     return MonthlyResult(month=f"{year}-{mon:02d}", as_of=as_of, institutions=levels["institution"],
                          counties=counties, cities=cities, province=levels["province"],
                          open=_open(ledger_table), ledger=ledger_table.frame if ledger_table else None,
-                         findings=findings, calendar=cal)
+                         findings=findings, calendar=cal, report_letters=dict(table.located.letters))
 
 
 def _monthly_index(ledger: LedgerTable | None, year: int, ym: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -163,8 +164,9 @@ def _members(report: pd.DataFrame, month_rows: pd.DataFrame, ledger_members: pd.
         if len(extra):
             known = extra["code"].isin(region.index)
             extra[col] = np.where(known, extra["code"].map(region[col]), extra[col])
-    members = pd.concat([base, extra[["code", "name", "row", "city", "county"]]], ignore_index=True)
-    return members[["city", "county", "code", "name", "row"]]
+    members = pd.concat([base.assign(from_report=True),
+                         extra[["code", "name", "row", "city", "county"]].assign(from_report=False)], ignore_index=True)
+    return members[["city", "county", "code", "name", "row", "from_report"]]
 
 
 def _ranked(frame: pd.DataFrame, group: str | None) -> pd.DataFrame:

@@ -80,6 +80,7 @@ def compute_levels(month_rows: pd.DataFrame, year_rows: pd.DataFrame, monthly_in
     inst["ytd_payment_rate"] = ratio(ytd["settled"].to_numpy(), ytd["purchased"].to_numpy())
     for key in NUMBER_KEYS:  # the month's own numbers, for the printed report
         inst[key] = month[key].reindex(inst["code"]).to_numpy(dtype=float)
+    inst["remark"] = month["remark"].reindex(inst["code"]).fillna("").to_numpy(dtype=object)
 
     # the index hierarchy, month by month, then the year-to-date mean of the monthly values
     idx = _with_region(monthly_index, region)
