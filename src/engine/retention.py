@@ -27,15 +27,13 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
-from engine.cells import blank_mask, display, fmt_number, parse_numbers, text_column
+from engine.cells import display, fmt_number, parse_numbers, text_column
 from engine.columns import DETAIL_SHEET, FUNDS, SCORE_SHEET, Template
 from engine.findings import Finding, finding, sort_key
 from engine.scheme import RetentionRules, Scheme, SchemeError
 from engine.sheet import Located, SheetData, locate
 
 EMPLOYEE, RESIDENT = FUNDS
-MONEY_KEYS = ("budget", "spending")
-VOLUME_KEYS = ("agreed_volume", "actual_volume")
 TEXT_KEYS = ("district", "hospital_code", "hospital_name", "variety_code", "fund")  # compared or grouped
 LABEL_KEYS = ("variety_name", "spec")  # only shown: kept as the clerk typed them
 DEFAULT_SCORE_TOTAL = Decimal(100)
