@@ -71,7 +71,7 @@ def check_scores(sheet: SheetData, scheme: Scheme, *, import_mode: bool = False,
     checker.required()
     scores = checker.scores()
     checker.totals(scores)
-    checker.bureau(scores, import_mode)
+    checker.bureau(import_mode)
     checker.duplicates()
     checker.name_conflicts()
     if district is not None:
@@ -91,6 +91,10 @@ class _Checker:
         self.sheet = located.sheet
         self.findings: list[Finding] = []
         self._text: dict[str, np.ndarray] = {}
+        n = len(self.frame)
+        self.item_sum = np.full(n, np.nan)       # sum of G..P per row (NaN if not all numbers)
+        self.self_total = np.full(n, np.nan)     # 自评总分 as given, else the sum when blank
+        self.bureau_score = np.full(n, np.nan)   # 医保考核评分
 
     # -- helpers
     def present(self, key: str) -> bool:
@@ -148,7 +152,6 @@ class _Checker:
 
     def totals(self, parsed: dict[str, NumberColumn]) -> None:
         self.item_sum = _item_sum(parsed, len(self.frame))
-        self.self_total = np.full(len(self.frame), np.nan)
         if not self.present("self_total"):
             return
         col = self.number_column("self_total", self.rules.total, blank_code=None, decimals=None)
@@ -161,8 +164,7 @@ class _Checker:
                  value=_numbers(col.value, differs), total=_numbers(self.item_sum, differs))
         self.self_total = np.where(given, col.value, np.where(col.blank, self.item_sum, np.nan))
 
-    def bureau(self, parsed: dict[str, NumberColumn], import_mode: bool) -> None:
-        self.bureau_score = np.full(len(self.frame), np.nan)
+    def bureau(self, import_mode: bool) -> None:
         if not self.present("bureau_score"):
             return
         col = self.number_column("bureau_score", self.rules.total,
