@@ -209,3 +209,17 @@ def test_jicai_serve_answers_on_localhost(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+MONTHLY_SAMPLE = ROOT / "workbook_templates" / "三统一-月报-示例.xlsx"
+
+
+@pytest.mark.skipif(not MONTHLY_SAMPLE.exists(), reason="monthly sample not generated")
+def test_monthly_buttons_through_server(client):
+    payload = build_payload(MONTHLY_SAMPLE)
+    expected = {"compute_monthly": ["机构指标", "县区汇总", "市汇总"], "rank_monthly": ["排名"],
+                "print_monthly": ["月报上报表"], "check_monthly": []}
+    for button, sheets in expected.items():
+        actions = call(client, button, payload).json()["actions"]
+        assert [a["args"][1] for a in funcs(actions, "addSheet")] == sheets, button
+        assert funcs(actions, "alert")[0]["args"][0].startswith(("计算指标（", "指标排名（", "生成上报表（", "校验月报（"))

@@ -169,3 +169,36 @@ def test_run_refuses_to_overwrite_input(tmp_path):
     assert sha256(src) == before
     proc = run_cli("run", "no_such_button", str(src), "-o", str(tmp_path / "o.xlsx"))
     assert proc.returncode == 2 and "没有名为" in proc.stderr
+
+
+MONTHLY_SAMPLE = Path(__file__).resolve().parents[2] / "workbook_templates" / "三统一-月报-示例.xlsx"
+
+
+@pytest.mark.skipif(not MONTHLY_SAMPLE.exists(), reason="monthly sample not generated")
+def test_monthly_buttons_on_the_sample(tmp_path, recalc):
+    from engine.monthly import compute_monthly
+    from engine.scheme import load_scheme
+    from jicai.readers import open_workbook
+    book = open_workbook(MONTHLY_SAMPLE)
+    month = max(str(v)[:7] for v in (r[4] for r in book.sheet("机构月报").rows[1:]) if v)
+    expected = compute_monthly(book.sheet("机构月报"), book.sheet("回款明细"), None, month, None,
+                               load_scheme(None, default="shaanxi-2012")).to_json()
+    out = tmp_path / "indicators.xlsx"
+    proc = run("compute_monthly", MONTHLY_SAMPLE, out)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    cities = values(recalc(out), "市汇总")
+    assert [r[0] for r in cities[1:]] == [c["city"] for c in expected["cities"]] + ["全省"]
+    assert cities[1][2] == pytest.approx(expected["cities"][0]["equip_rate"])
+    assert cities[-1][7] == pytest.approx(expected["province"]["payment_index"])
+    ranked = tmp_path / "ranked.xlsx"
+    assert run("rank_monthly", out, ranked).returncode == 0
+    ranks = values(ranked, "排名")
+    assert ranks[0][:5] == ("级别", "市", "县(区)", "配备率", "名次")
+    assert ranks[1][4] == expected["cities"][0]["ranks"]["equip_rate"]
+    printed = tmp_path / "print.xlsx"
+    assert run("print_monthly", ranked, printed).returncode == 0
+    wb = openpyxl.load_workbook(printed)
+    assert {"机构指标", "县区汇总", "市汇总", "排名", "月报上报表"} <= set(wb.sheetnames)
+    sheet = wb["月报上报表"]
+    assert "三统一" in sheet["A1"].value and sheet["A3"].value == "序号" and sheet.print_area
+    assert any(r[2] == "全省合计" for r in values(printed, "月报上报表"))
