@@ -202,3 +202,35 @@ def test_monthly_buttons_on_the_sample(tmp_path, recalc):
     sheet = wb["月报上报表"]
     assert "三统一" in sheet["A1"].value and sheet["A3"].value == "序号" and sheet.print_area
     assert any(r[2] == "全省合计" for r in values(printed, "月报上报表"))
+
+
+RETENTION_SAMPLE = Path(__file__).resolve().parents[2] / "workbook_templates" / "结余留用-测算数据-示例.xlsx"
+
+
+@pytest.mark.skipif(not RETENTION_SAMPLE.exists(), reason="retention sample not generated")
+def test_compute_retention_button_agrees_with_cli(tmp_path):
+    import json
+    cli = json.loads(run_cli("retention", str(RETENTION_SAMPLE), "--json").stdout)
+    out = tmp_path / "out.xlsx"
+    assert run("compute_retention", RETENTION_SAMPLE, out).returncode == 0
+    districts = values(out, "区域汇总")[1:]
+    assert [(r[0], r[-1]) for r in districts] == [(d["district"], d["retained_total"]) for d in cli["districts"]]
+    details = values(out, "结余留用明细")[1:]
+    assert [r[-1] for r in details] == [d["retained"] for d in cli["details"]]
+
+
+def test_appeals_button_marks_missing_reply(tmp_path):
+    from engine.columns import APPEAL_SHEET
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = APPEAL_SHEET.sheet
+    ws.append(APPEAL_SHEET.headers)
+    ws.append(["SS001", "2026-01", "H001", "甲医院", "评分有误", "附件1", "2026-11-02", "已回复", None, None, None, "系统回复"])
+    src = tmp_path / "appeals.xlsx"
+    wb.save(src)
+    out = tmp_path / "out.xlsx"
+    proc = run("appeals", src, out)
+    assert proc.returncode == 1 and "申诉台账：共 1 行数据" in proc.stdout
+    rows = report_rows(out)
+    assert ("错误", "申诉台账", "I2", "reply-missing") in rows
+    assert openpyxl.load_workbook(out)["申诉台账"]["I2"].fill.fgColor.rgb == "FFFFC7CE"
