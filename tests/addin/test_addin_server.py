@@ -190,11 +190,15 @@ def _free_port() -> int:
 
 
 def test_jicai_serve_answers_on_localhost(tmp_path):
+    """The real command with a config file: live uvicorn, token required, size limit."""
+    config = tmp_path / "server.toml"
+    config.write_text('max_payload_mb = 0.5\n[[users]]\ntoken = "tok-1"\nname = "江岸区医保局"\ndistrict = "江岸区"\n',
+                      encoding="utf-8")
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "jicai.cli", "serve", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "jicai.cli", "serve", "--port", str(port), "--config", str(config)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        for _ in range(100):
+        for _ in range(150):
             try:
                 r = httpx.get(f"http://127.0.0.1:{port}/manifest.xml", timeout=1)
                 break
@@ -203,9 +207,14 @@ def test_jicai_serve_answers_on_localhost(tmp_path):
         else:
             pytest.fail("jicai serve did not start")
         assert r.status_code == 200 and f"http://127.0.0.1:{port}/taskpane.html" in r.text
+        url = f"http://127.0.0.1:{port}/xlwings/custom-scripts-call/check_scores"
         payload = build_payload(clean_scores(tmp_path / "c.xlsx"))
-        r = httpx.post(f"http://127.0.0.1:{port}/xlwings/custom-scripts-call/check_scores", json=payload, timeout=30)
+        assert httpx.post(url, json=payload, timeout=30).status_code == 401
+        r = httpx.post(url, json=payload, headers={"Authorization": "tok-1"}, timeout=30)
         assert r.status_code == 200 and "未发现问题" in funcs(r.json()["actions"], "alert")[0]["args"][0]
+        big = dict(payload, sheets=[dict(payload["sheets"][0], values=[["x" * 1000] * 18] * 600)])
+        r = httpx.post(url, json=big, headers={"Authorization": "tok-1"}, timeout=30)
+        assert r.status_code == 413 and "上限" in r.json()["detail"]
     finally:
         proc.terminate()
         proc.wait(timeout=10)
