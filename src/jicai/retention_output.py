@@ -48,12 +48,16 @@ def write_retention(path: str | Path, result: RetentionResult, details: SheetDat
     wb = Workbook(write_only=True)
     wb.properties.creator = "集采助手 jicai"
     wb.properties.created = wb.properties.modified = FIXED_TIMESTAMP
-    _details_sheet(wb, result, details, header_row)
-    _hospital_sheet(wb, result.hospitals)
-    _district_sheet(wb, result.districts, title)
-    if result.what_if_hospitals is not None:
-        _what_if_sheet(wb, result)
-    _report_sheet(wb, result.findings, present={DETAIL_OUT: details.name})
+    try:
+        _details_sheet(wb, result, details, header_row)
+        _hospital_sheet(wb, result.hospitals)
+        _district_sheet(wb, result.districts, title)
+        if result.what_if_hospitals is not None:
+            _what_if_sheet(wb, result)
+        _report_sheet(wb, result.findings, present={DETAIL_OUT: details.name})
+    except BaseException:
+        _discard(wb)
+        raise
     path = Path(path)
     partial = path.with_name(f".{path.stem}.partial{path.suffix}")
     try:
@@ -62,6 +66,16 @@ def write_retention(path: str | Path, result: RetentionResult, details: SheetDat
     finally:
         partial.unlink(missing_ok=True)
     return path
+
+
+def _discard(wb: Workbook) -> None:
+    """Close half-written streaming sheets, so that no 'Exception ignored' trace from their
+    generators reaches the clerk's terminal when an error stops the writing."""
+    for ws in wb.worksheets:
+        try:
+            ws.close()
+        except Exception:  # noqa: BLE001 - best effort on the way out of an error
+            pass
 
 
 def _new_sheet(wb: Workbook, title: str, title_rows: str = "1:1"):

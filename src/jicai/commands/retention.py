@@ -35,7 +35,12 @@ def run(args) -> int:
     result = compute_retention(details, scores_book.sheet(score_sheet), scheme, what_if=args.what_if)
     if output is not None:
         from jicai.retention_output import write_retention
-        write_retention(output, result, details, header_row=result.header_row)
+        try:
+            write_retention(output, result, details, header_row=result.header_row)
+        except PermissionError:
+            raise InputError(f"无法写入 {output}：文件可能正在 Excel 中打开，请关闭后重试，或另取一个文件名。") from None
+        except OSError as exc:
+            raise InputError(f"无法写入 {output}：{exc.strerror or exc}") from None
     if args.json:
         sys.stdout.write(result.to_json_text() + "\n")
     else:
