@@ -76,6 +76,7 @@ MESSAGES: dict[str, tuple[Severity, str]] = {
     "appeal-overdue": (Severity.WARNING, "申诉已提交 {workdays} 个工作日仍未回复（超过 {limit} 个工作日）。请尽快回复或电话回访。"),
     "unknown-batch": (Severity.ERROR, "批次“{value}”不在“批次设置”中。请先在批次设置中登记该批次，或改正批次编号。"),
     "detail-missing": (Severity.INFO, "{subject}有考核评分，但测算数据中没有该机构该品种的明细行。请确认是否漏报测算数据。"),
+    "amount-too-large": (Severity.ERROR, "“{column}”为 {value}，超过 {limit} 元，不像是一个品种的医保基金金额。请核对单位（元）和数值。"),
 }
 
 
