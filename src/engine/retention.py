@@ -38,6 +38,9 @@ TEXT_KEYS = ("district", "hospital_code", "hospital_name", "variety_code", "fund
 LABEL_KEYS = ("variety_name", "spec")  # only shown: kept as the clerk typed them
 DEFAULT_SCORE_TOTAL = Decimal(100)
 _INT64_SAFE = 2**62
+# No single line of 医保基金 reaches 1万亿 元; above it a value is a typo (or 1e300), and exact
+# cents of it would not fit the int64 arithmetic.
+MONEY_LIMIT = 1e12
 _CENT = Decimal("0.01")
 
 
@@ -310,6 +313,10 @@ class _Details:
         self.add("negative-value", key, negative, column=header, value=number)
         usable = np.isfinite(col.value) & ~negative
         if money:
+            with np.errstate(invalid="ignore"):
+                too_large = usable & (col.value >= MONEY_LIMIT)
+            self.add("amount-too-large", key, too_large, column=header, value=number, limit=f"{MONEY_LIMIT:,.0f}")
+            usable &= ~too_large
             over = more_than_two_decimals(np.where(usable, col.value, 0.0)) & usable
             self.add("too-many-decimals", key, over, column=header, value=number)
         return col.value, usable

@@ -308,3 +308,10 @@ def test_title_line_above_the_header_keeps_real_row_numbers():
     r = compute_retention(sheet, scores(("T0013", "GC2_5", 90), ("T0013", "X", 90)), SCHEME)
     assert r.header_row == 2 and list(r.details.index) == [3, 4]
     assert ("unknown-fund", "测算数据", "G4", "error") in codes(r)
+
+
+def test_absurd_amounts_are_findings_not_crashes():
+    rows = [line(variety="A", budget=1e300), line(variety="B", spending=5e12)]
+    r = compute_retention(details(*rows), scores(("T0013", "A", 90), ("T0013", "B", 90)), SCHEME)
+    assert {("amount-too-large", "J2"), ("amount-too-large", "K3")} <= set(flatten(r.findings))
+    assert [d["retained"] for d in r.to_json()["details"]] == [None, None]
