@@ -79,6 +79,26 @@ def apply_ratio(cents: np.ndarray, ratio: Decimal) -> np.ndarray:
     return np.array([(2 * int(c) * p + q) // (2 * q) for c in cents], dtype=np.int64)
 
 
+def apply_ratios(cents: np.ndarray, index: np.ndarray, ratios: list[Decimal]) -> np.ndarray:
+    """apply_ratio row by row with ratios[index[i]] (0 where index is -1), one exact integer pass
+    per distinct ratio: rows are grouped by one stable sort, never by comparing Decimals per row
+    (the linear rule can give a thousand distinct ratios)."""
+    out = np.zeros(len(cents), dtype=np.int64)
+    if not ratios or not (index >= 0).any():
+        return out
+    group_of: dict[Decimal, int] = {}
+    group = np.array([group_of.setdefault(r, len(group_of)) for r in ratios], dtype=np.int64)
+    row_group = np.where(index >= 0, group[np.maximum(index, 0)], -1)
+    order = np.argsort(row_group, kind="stable")
+    sorted_groups = row_group[order]
+    bounds = np.searchsorted(sorted_groups, np.arange(len(group_of) + 1), side="left")
+    for r, g in group_of.items():
+        rows = order[bounds[g]:bounds[g + 1]]
+        if len(rows):
+            out[rows] = apply_ratio(cents[rows], r)
+    return out
+
+
 def cents_to_decimal(cents: int) -> Decimal:
     return Decimal(int(cents)).scaleb(-2).quantize(_CENT)
 
@@ -380,14 +400,15 @@ def compute_retention(details: SheetData, scores: SheetData, scheme: Scheme, *, 
         d.findings.append(finding("detail-missing", table.sheet, f"A{int(table.rows[i])}",
                                   subject=f"医疗机构 {hc} 的品种 {vc} "))
 
-    # ratio per distinct score
+    # ratio per distinct score; ratio_index[i] = position of row i's ratio in `ratios` (-1: none)
     ratio = np.full(d.n, np.nan)
-    ratio_dec = np.full(d.n, None, dtype=object)
+    ratio_index = np.full(d.n, -1, dtype=np.int64)
+    ratios: list[Decimal] = []
     if score_ok.any():
         uniq, inverse = np.unique(score[score_ok], return_inverse=True)
-        per_score = [ratio_for(s, rules, total) for s in uniq.tolist()]
-        ratio_dec[score_ok] = np.array(per_score, dtype=object)[inverse]
-        ratio[score_ok] = np.array([float(r) for r in per_score])[inverse]
+        ratios = [ratio_for(s, rules, total) for s in uniq.tolist()]
+        ratio_index[score_ok] = inverse
+        ratio[score_ok] = np.array([float(r) for r in ratios])[inverse]
 
     # money
     money_ok = budget_ok & spending_ok & fund_ok & ~duplicate
@@ -399,12 +420,8 @@ def compute_retention(details: SheetData, scores: SheetData, scheme: Scheme, *, 
     eligible = money_ok & score_ok & rate_ok
     completed = ~np.asarray(rules.require_completion, dtype=bool) | (
         np.nan_to_num(rate, nan=-1.0) >= float(rules.min_completion_rate) - 1e-12)
-    retained_c = np.zeros(d.n, dtype=np.int64)
     compute = eligible & completed
-    if compute.any():
-        for r in set(ratio_dec[compute].tolist()):
-            idx = np.flatnonzero(compute & (ratio_dec == r))
-            retained_c[idx] = apply_ratio(surplus_c[idx], r)
+    retained_c = apply_ratios(surplus_c, np.where(compute, ratio_index, -1), ratios)
 
     frame = pd.DataFrame({k: d.text[k] for k in TEXT_KEYS}, index=pd.Index(d.rows, name="row"))
     for k in LABEL_KEYS:

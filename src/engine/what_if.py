@@ -14,7 +14,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from engine.retention import RetentionResult, apply_ratio, ratio_for, retention_rules, score_total
+from engine.retention import RetentionResult, apply_ratios, ratio_for, retention_rules, score_total
 from engine.scheme import RetentionRules, Scheme
 
 
@@ -46,11 +46,10 @@ def add_what_if(result: RetentionResult, scheme: Scheme) -> None:
         idx_amount = np.flatnonzero(has_amount)
         target[idx_amount] = np.array([np.nan if t is None else t for t in targets])[inverse]
         next_ratio[idx_amount] = np.array([np.nan if r is None else float(r) for r in ratios])[inverse]
-        ratio_of_line = np.array(ratios, dtype=object)[inverse]
-        for r in {x for x in ratios if x is not None}:
-            idx = idx_amount[(ratio_of_line == r) & ~zeroed[idx_amount]]
-            if len(idx):
-                next_c[idx] = np.maximum(apply_ratio(surplus[idx], r), retained[idx])
+        known = [r if r is not None else Decimal(0) for r in ratios]
+        line_index = np.where(np.array([r is not None for r in ratios])[inverse] & ~zeroed[idx_amount], inverse, -1)
+        raised = apply_ratios(surplus[idx_amount], line_index, known)
+        next_c[idx_amount] = np.where(line_index >= 0, np.maximum(raised, retained[idx_amount]), retained[idx_amount])
     lines = pd.DataFrame({
         "district": d["district"].to_numpy(dtype=object), "hospital_code": d["hospital_code"].to_numpy(dtype=object),
         "hospital_name": d["hospital_name"].to_numpy(dtype=object), "variety_code": d["variety_code"].to_numpy(dtype=object),

@@ -315,3 +315,18 @@ def test_absurd_amounts_are_findings_not_crashes():
     r = compute_retention(details(*rows), scores(("T0013", "A", 90), ("T0013", "B", 90)), SCHEME)
     assert {("amount-too-large", "J2"), ("amount-too-large", "K3")} <= set(flatten(r.findings))
     assert [d["retained"] for d in r.to_json()["details"]] == [None, None]
+
+
+def test_linear_rule_with_many_distinct_scores_is_exact():
+    scheme = _scheme('rule = "linear"\nlinear_cap = "0.45"')
+    rng = random.Random(3)
+    rows, pairs, expect = [], [], []
+    for i in range(1500):
+        budget, score = rng.randrange(0, 10**8) / 100, rng.randrange(0, 10001) / 100
+        rows.append(line(variety=f"V{i}", budget=budget, spending=0))
+        pairs.append(("T0013", f"V{i}", score))
+        ratio = Decimal("0.45") * Decimal(repr(score)) / Decimal(100)
+        expect.append((q(budget) * ratio).quantize(CENT, ROUND_HALF_UP))
+    out = compute_retention(details(*rows), scores(*pairs), scheme, what_if=True).to_json()
+    assert [dec(d["retained"]) for d in out["details"]] == expect
+    assert all(v["extra"] >= 0 for h in out["what_if"] for v in h["varieties"])
