@@ -109,3 +109,13 @@ def test_register_unchanged():
     before = copy.deepcopy(sheet.rows)
     check_appeals(sheet, BATCHES, date(2026, 12, 1), SCHEME, CALENDAR)
     assert sheet.rows == before
+
+
+def test_garbage_cells_give_findings_never_exceptions():
+    import random
+    junk = [None, "", " ", "abc", "#N/A", True, date(2026, 1, 1), datetime(2026, 1, 1, 8), -1, 0, 1e300, "2026-13-45",
+            "20261105", 46000, "已回复", "已办结", "待处理", "电话回访", date(1999, 1, 1), date(2031, 1, 1)]
+    rng = random.Random(5)
+    rows = [[rng.choice(junk) if rng.random() < 0.4 else v for v in appeal(f"SS{i % 50}")] for i in range(300)]
+    n, found = check(*rows, as_of=date(2026, 11, 20))
+    assert n == 300 and found and all(f.cell and f.message for f in found)

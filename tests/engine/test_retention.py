@@ -330,3 +330,18 @@ def test_linear_rule_with_many_distinct_scores_is_exact():
     out = compute_retention(details(*rows), scores(*pairs), scheme, what_if=True).to_json()
     assert [dec(d["retained"]) for d in out["details"]] == expect
     assert all(v["extra"] >= 0 for h in out["what_if"] for v in h["varieties"])
+
+
+def test_garbage_cells_give_findings_never_exceptions():
+    from datetime import date, datetime
+    junk = [None, "", " ", "abc", "#N/A", "#DIV/0!", True, False, date(2026, 1, 1), datetime(2026, 1, 1, 8), -1, 0,
+            1e300, "１２３", 1.005, "=SUM(A1)", "  5 ", 10**20, float("nan"), "50%", "1e3"]
+    rng = random.Random(11)
+    rows = [[rng.choice(junk) if rng.random() < 0.4 else v for v in line(variety=f"V{i % 7}", fund=rng.choice(["职保", "居保"]))]
+            for i in range(400)]
+    pairs = [(rng.choice(["T0013", None, "x"]), f"V{i % 9}", rng.choice(junk + [85, 72, 61, 30])) for i in range(60)]
+    r = compute_retention(details(*rows), scores(*pairs), SCHEME, what_if=True)
+    out = r.to_json()
+    assert len(out["details"]) == 400 and r.findings
+    assert json.loads(r.to_json_text()) == json.loads(json.dumps(out))
+    assert all(f.cell and f.message for f in r.findings)
