@@ -156,9 +156,11 @@ def test_every_button_runs_headless(tmp_path, button):
     out = tmp_path / "out.xlsx"
     proc = run(button, src, out)
     assert proc.returncode in (0, 1, 2), proc.stderr
-    assert "Traceback" not in proc.stderr
-    assert out.exists()
-    assert proc.stdout.strip() or proc.stderr.strip()
+    assert "Traceback" not in proc.stderr and "内部错误" not in proc.stderr
+    if proc.returncode == 2:      # e.g. 申诉台账 missing: one Chinese line, no output
+        assert len(proc.stderr.strip().splitlines()) == 1 and not out.exists()
+    else:
+        assert out.exists() and proc.stdout.strip()
 
 
 def test_run_refuses_to_overwrite_input(tmp_path):

@@ -3,7 +3,8 @@
 The file becomes the JSON book Excel would send (`jicai.payload`), the button runs on
 `xw.Book(json=...)` exactly as behind the ribbon, and the returned actions are applied to a
 copy of the workbook (`jicai.actions`). The alert text is printed. Exit status: 0 no error
-finding, 1 error findings, 2 unusable input or a button that could not finish.
+finding, 1 error findings, 2 unusable input or a button that could not finish (then one line
+on stderr and no output file).
 """
 from __future__ import annotations
 
@@ -59,13 +60,13 @@ def run(args) -> int:
     workbook = openpyxl.load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm")
     payload = build_payload(source, getattr(args, "sheet", None), workbook=values, formulas=workbook)
     actions, outcome = run_on_payload(args.macro, payload)
+    if outcome.error:  # unusable input (a sheet not found, ...): one line, no output file
+        sys.stderr.write(f"jicai: {outcome.error}\n")
+        return 2
     applied = apply_actions(workbook, actions)
     target.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(target)
     for alert in applied.alerts:
         print(alert["prompt"])
     print(f"已保存：{target}")
-    if outcome.error:
-        sys.stderr.write(f"jicai: {outcome.error}\n")
-        return 2
     return exit_code(outcome.findings)
