@@ -69,11 +69,16 @@ class MonthlyResult:
             "counties": _records(self.counties, ("city", "county"), ranks=True),
             "cities": _records(self.cities, ("city",), ranks=True),
             "province": (_records(self.province, ()) or [{}])[0],
-            "open": [{"code": c, "order": o, "start": s.isoformat(), "workdays": _int(w)}
-                     for c, o, s, w in zip(self.open["code"], self.open["order"], self.open["start"],
-                                           self.open["workdays"])],
+            "open": [{"code": c, "order": o, "start": s, "workdays": _int(w)}
+                     for c, o, s, w in zip(self.open["code"].tolist(), self.open["order"].tolist(),
+                                           _iso_dates(self.open["start"]), self.open["workdays"].tolist())],
             "findings": [f.as_dict() for f in sorted(self.findings, key=sort_key)],
         }
+
+
+def _iso_dates(values: pd.Series) -> list[str]:
+    days = np.array(values.tolist(), dtype="datetime64[D]") if len(values) else np.array([], dtype="datetime64[D]")
+    return np.datetime_as_string(days, unit="D").tolist()
 
 
 def _int(x) -> int | None:

@@ -27,62 +27,77 @@ RATES = (("配备率", "equipped_sty", "equipped_all"), ("配送率", "delivered
          ("使用率", "purchase_sty", "purchase_all"), ("回款率", "settled", "purchased"))
 
 
-def _reference(codes: np.ndarray, values: np.ndarray, rows: np.ndarray) -> pd.DataFrame:
-    """First non-blank value of each code: DataFrame indexed by code with value, row."""
-    keep = (codes != "") & (values != "")
-    table = pd.DataFrame({"code": codes[keep], "value": values[keep], "row": rows[keep]})
-    return table.drop_duplicates("code").set_index("code")
+def _distinct(codes: np.ndarray, parts: list[np.ndarray], rows: np.ndarray, ids: list | None = None
+              ) -> tuple[np.ndarray, pd.DataFrame]:
+    """Each row's (code, value) pair id, and the distinct pairs (code, value, row of first
+    occurrence, key) — a million ledger rows hold only a few thousand pairs, so the comparison
+    runs on those. value = the parts joined by a space; pairs with a blank part are left out
+    (that is a required-blank finding already)."""
+    ids = ids or [None] * (len(parts) + 1)
+    key = _ids(codes, ids[0])
+    blank = codes == ""
+    for part, part_ids in zip(parts, ids[1:]):
+        numbers = _ids(part, part_ids)
+        key = key * (int(numbers.max(initial=0)) + 1) + numbers
+        if key.size and key.max() > 2**40:  # keep the combined id far from int64 overflow
+            key = pd.factorize(key)[0].astype(np.int64)
+        blank = blank | (part == "")
+    unique_keys, first = np.unique(key, return_index=True)
+    keep = ~blank[first]
+    first, unique_keys = first[keep], unique_keys[keep]
+    value = [" ".join(str(p[i]) for p in parts) for i in first]
+    pairs = pd.DataFrame({"code": codes[first], "value": value, "first": first, "row": rows[first], "key": unique_keys})
+    return key, pairs.sort_values("first", kind="stable")
 
 
-def _conflicts(codes: np.ndarray, values: np.ndarray, rows: np.ndarray, reference: pd.DataFrame) -> np.ndarray:
-    """Positions whose non-blank value differs from the code's reference value."""
-    keep = np.flatnonzero((codes != "") & (values != ""))
-    if not len(keep):
-        return keep
-    # compare on distinct (code, value) pairs only: a million ledger rows have a few thousand
-    pairs = pd.DataFrame({"code": codes[keep], "value": values[keep]})
+def _ids(values: np.ndarray, known: np.ndarray | None) -> np.ndarray:
+    return (known if known is not None else pd.factorize(values)[0]).astype(np.int64)
+
+
+def _reference(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The first value of each code (index code; columns value, row_label)."""
+    first = pairs.drop_duplicates("code").set_index("code")
+    return first.assign(row_label=first["row"].astype(int).astype(str))[["value", "row_label"]]
+
+
+def _conflicting_rows(key: np.ndarray, pairs: pd.DataFrame, reference: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
     ref = pairs["code"].map(reference["value"])
-    bad = ref.notna().to_numpy() & (pairs["value"].to_numpy() != ref.to_numpy())
-    return keep[bad]
+    bad = pairs[ref.notna().to_numpy() & (pairs["value"].to_numpy() != ref.to_numpy())]
+    return np.flatnonzero(np.isin(key, bad["key"].to_numpy())), bad
 
 
 def conflicts(report: ReportTable, ledger: LedgerTable | None) -> list[Finding]:
+    """name-conflict and region-conflict (see module doc), at the name / county (or city) cell."""
     out: list[Finding] = []
-    rf, rrows = report.frame, report.located.rows
-    region = (rf["city"] + " " + rf["county"]).str.strip().to_numpy()
-    sources = [(report, rrows, rf["name"].to_numpy(), region)]
-    if ledger is not None:
-        lf = ledger.frame
-        sources.append((ledger, ledger.located.rows, lf["name"].to_numpy(),
-                        (lf["city"] + " " + lf["county"]).str.strip().to_numpy()))
-    ref_name = _reference(rf["code"].to_numpy(), rf["name"].to_numpy(), rrows)
-    ref_region = _reference(rf["code"].to_numpy(), region, rrows)
-    for table, rows, names, regions in sources:
-        codes = table.frame["code"].to_numpy()
-        own_name, own_region = ref_name, ref_region
-        if table is not report:  # ledger: the report's value first, else the ledger's own first row
-            own_name = _merge(ref_name, _reference(codes, names, rows), report.sheet)
-            own_region = _merge(ref_region, _reference(codes, regions, rows), report.sheet)
-        for i in _conflicts(codes, names, rows, own_name):
-            first = own_name.loc[codes[i]]
-            out.append(finding("name-conflict", table.sheet, table.cell("name", int(rows[i])), code=codes[i],
-                               name=names[i], first_row=first["row_label"] if "row_label" in first else int(first["row"]),
-                               first_name=first["value"]))
-        county = table.frame["county"].to_numpy()
-        for i in _conflicts(codes, regions, rows, own_region):
-            first = own_region.loc[codes[i]]
-            first_county = str(first["value"]).split(" ")[-1]
-            key = "county" if county[i] != first_county else "city"
-            out.append(finding("region-conflict", table.sheet, table.cell(key, int(rows[i])), code=codes[i],
-                               value=regions[i], first_value=first["value"],
-                               first_row=first["row_label"] if "row_label" in first else int(first["row"])))
+    tables = [report] + ([ledger] if ledger is not None else [])
+    references: dict[str, pd.DataFrame] = {}
+    for table in tables:
+        f, rows = table.frame, table.located.rows
+        codes = f["code"].to_numpy()
+        known = getattr(table, "ids", {})
+        checks = (("name", ["name"]), ("region", ["city", "county"]))
+        for what, keys in checks:
+            parts = [f[k].to_numpy() for k in keys]
+            key, pairs = _distinct(codes, parts, rows, [known.get(k) for k in ("code", *keys)])
+            own = _reference(pairs)
+            if table is report:
+                references[what] = reference = own
+            else:  # the report's value first, else the ledger's own first row
+                base = references[what].assign(row_label=lambda t: t["row_label"] + f"（“{report.sheet}”表）")
+                reference = pd.concat([base, own[~own.index.isin(base.index)]])
+            positions, _ = _conflicting_rows(key, pairs, reference)
+            for i in positions:
+                code = codes[i]
+                first = reference.loc[code]
+                if what == "name":
+                    out.append(finding("name-conflict", table.sheet, table.cell("name", int(rows[i])), code=code,
+                                       name=parts[0][i], first_row=first["row_label"], first_name=first["value"]))
+                else:
+                    city, county = parts[0][i], parts[1][i]
+                    at = "county" if county != first["value"].split(" ")[-1] else "city"
+                    out.append(finding("region-conflict", table.sheet, table.cell(at, int(rows[i])), code=code,
+                                       value=f"{city} {county}", first_row=first["row_label"], first_value=first["value"]))
     return out
-
-
-def _merge(report_ref: pd.DataFrame, ledger_ref: pd.DataFrame, report_sheet: str) -> pd.DataFrame:
-    a = report_ref.assign(row_label=[f"{r}（“{report_sheet}”表）" for r in report_ref["row"]])
-    b = ledger_ref[~ledger_ref.index.isin(a.index)].assign(row_label=lambda t: t["row"].astype(str))
-    return pd.concat([a, b])
 
 
 def zero_denominators(report: ReportTable, month: pd.DataFrame) -> list[Finding]:

@@ -8,11 +8,13 @@ second (dates are parsed once per distinct value — a ledger has a few hundred 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 from engine.cells import DateColumn, display, fmt_number, parse_dates, parse_numbers, text_column
 from engine.columns import LEDGER_SHEET
@@ -30,6 +32,7 @@ class LedgerTable:
     located: Located
     frame: pd.DataFrame   # index = row; text columns, dates (datetime64[D]), start, days, index, ym
     findings: list[Finding] = field(default_factory=list)
+    ids: dict[str, np.ndarray] = field(default_factory=dict)  # text key -> id of each row's text
 
     @property
     def sheet(self) -> str:
@@ -47,25 +50,48 @@ def distinct_dates(values: pd.Series) -> DateColumn:
     return DateColumn(value=parsed.value[codes], blank=parsed.blank[codes], invalid=parsed.invalid[codes], raw=raw)
 
 
+_ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"  # what str.strip() removes from ASCII text
+_EDGE_SPACE = re.compile(r"(?:^|\x00)[\s\x1c-\x1f]|[\s\x1c-\x1f](?:\x00|$)")
+
+
+def canonical_text(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(engine.cells.text_column values, integer id of each canonical text). Each distinct raw
+    value is normalized once; a column of distinct plain-ASCII texts (采购单号: a million
+    different values) takes a shortcut — ASCII is unchanged by NFKC, so when no value has
+    whitespace at either end the texts are already canonical, which two C-level passes over the
+    joined values tell, instead of a million Python calls."""
+    raw = values.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(raw, use_na_sentinel=False)
+    if len(uniques) > 1000 and infer_dtype(uniques, skipna=False) == "string":
+        joined = "\x00".join(uniques)
+        if joined.isascii() and (not any(c in joined for c in _ASCII_SPACE) or not _EDGE_SPACE.search(joined)):
+            return np.asarray(uniques, dtype=object)[codes], codes
+    canon = text_column(pd.Series(uniques, dtype=object)).to_numpy()
+    ids, distinct = pd.factorize(canon)  # two raw values may share one canonical text
+    return distinct.astype(object)[ids][codes] if len(codes) else np.empty(0, dtype=object), ids[codes]
+
+
 def read_ledger(sheet: SheetData | Located, calendar: WorkCalendar, as_of: date, index_days: float) -> LedgerTable:
     """Typed ledger with payment days; findings for every bad cell (see module doc)."""
     located = sheet if isinstance(sheet, Located) else locate(sheet, TEMPLATE)
     out = LedgerTable(located=located, frame=pd.DataFrame(index=located.frame.index), findings=list(located.findings))
-    raw, frame, rows = located.frame, out.frame, located.rows
+    raw, rows = located.frame, located.rows
+    cols: dict[str, np.ndarray] = {}  # built as arrays, made a DataFrame once at the end
     for key in TEXT_KEYS:
-        frame[key] = text_column(raw[key]).to_numpy()
-        _blank_findings(out, key, rows, frame[key].to_numpy() == "")
-    dates = {key: distinct_dates(raw[key]) for key in DATE_KEYS}
-    for key, col in dates.items():
-        frame[key] = col.value
+        cols[key], out.ids[key] = canonical_text(raw[key])
+        _blank_findings(out, key, rows, cols[key] == "")
+    for key in DATE_KEYS:
+        col = distinct_dates(raw[key])
+        cols[key] = col.value
         if TEMPLATE.column(key).required:
             _blank_findings(out, key, rows, col.blank)
         for i in np.flatnonzero(col.invalid):
             out.findings.append(finding("date-invalid", out.sheet, out.cell(key, int(rows[i])), column=_header(key),
                                         value=display(col.raw.iat[i])))
-    _amounts(out, raw["amount"], rows)
-    _payment_days(out, calendar, as_of, index_days, rows)
-    _duplicate_orders(out, rows)
+    cols["amount"] = _amounts(out, raw["amount"], rows)
+    cols.update(_payment_days(out, cols, calendar, as_of, index_days, rows))
+    cols["dup"] = _duplicate_orders(out, cols["order"], rows)
+    out.frame = pd.DataFrame(cols, index=located.frame.index)
     return out
 
 
@@ -80,11 +106,10 @@ def _blank_findings(out: LedgerTable, key: str, rows: np.ndarray, mask: np.ndarr
         out.findings.append(finding("required-blank", out.sheet, out.cell(key, int(rows[i])), column=_header(key)))
 
 
-def _amounts(out: LedgerTable, raw: pd.Series, rows: np.ndarray) -> None:
+def _amounts(out: LedgerTable, raw: pd.Series, rows: np.ndarray) -> np.ndarray:
     col = parse_numbers(raw)
-    out.frame["amount"] = col.value
     if "amount" in out.located.missing:
-        return
+        return col.value
     for i in np.flatnonzero(col.invalid):
         out.findings.append(finding("not-a-number", out.sheet, out.cell("amount", int(rows[i])), column=_header("amount"),
                                     value=display(col.raw.iat[i])))
@@ -93,33 +118,29 @@ def _amounts(out: LedgerTable, raw: pd.Series, rows: np.ndarray) -> None:
     for i in np.flatnonzero(negative):
         out.findings.append(finding("negative-value", out.sheet, out.cell("amount", int(rows[i])),
                                     column=_header("amount"), value=fmt_number(col.value[i])))
+    return col.value
 
 
-def _payment_days(out: LedgerTable, calendar: WorkCalendar, as_of: date, index_days: float, rows: np.ndarray) -> None:
-    f = out.frame
-    accepted, invoiced, paid = (f[k].to_numpy() for k in DATE_KEYS)
+def _payment_days(out: LedgerTable, cols: dict, calendar: WorkCalendar, as_of: date, index_days: float,
+                  rows: np.ndarray) -> dict[str, np.ndarray]:
+    accepted, invoiced, paid = (cols[k] for k in DATE_KEYS)
     # the later of the two; NaT loses to a date (np.fmax skips NaT)
     start = np.fmax(accepted, invoiced)
-    start_key = np.where(np.isnat(invoiced) | (accepted > invoiced), "accepted", "invoiced")
-    f["start"] = start
+    start_is_accepted = np.isnat(invoiced) | (accepted > invoiced)
     settled = ~np.isnat(paid) & ~np.isnat(start)
     order_bad = settled & (paid < start)
     for i in np.flatnonzero(order_bad):
-        other = start_key[i]
+        other = "accepted" if start_is_accepted[i] else "invoiced"
         out.findings.append(finding("date-order", out.sheet, out.cell("paid", int(rows[i])), column=_header("paid"),
                                     value=str(paid[i]), other=_header(other), other_value=str(start[i])))
     counts, uncovered = calendar.count_masked(start, paid)
     counts[~settled | order_bad] = np.nan
     uncovered &= settled & ~order_bad
-    _not_covered(out, calendar, uncovered, {"start": start, "paid": paid}, start_key, rows)
-    f["days"] = counts
-    f["index"] = counts / float(index_days)
-    f["ym"] = np.where(settled & ~order_bad, _month_keys(paid), 0)
+    _not_covered(out, calendar, uncovered, {"start": start, "paid": paid}, start_is_accepted, rows)
     # open purchases: unsettled, started on or before the report date
     end = np.datetime64(as_of, "D")
     is_open = np.isnat(paid) & ~np.isnat(start) & (start <= end)
-    f["open"] = is_open
-    so_far = np.full(len(f), np.nan)
+    so_far = np.full(len(start), np.nan)
     if is_open.any():
         idx = np.flatnonzero(is_open)
         c, unc = calendar.count_masked(start[idx], np.full(len(idx), end))
@@ -128,10 +149,11 @@ def _payment_days(out: LedgerTable, calendar: WorkCalendar, as_of: date, index_d
             out.findings.append(finding("calendar-not-covered", out.sheet, "A1", value=str(end), year=as_of.year,
                                         covered=calendar.covered_text()))
         else:
-            mask = np.zeros(len(f), dtype=bool)
+            mask = np.zeros(len(start), dtype=bool)
             mask[idx[unc]] = True
-            _not_covered(out, calendar, mask, {"start": start}, start_key, rows)
-    f["open_days"] = so_far
+            _not_covered(out, calendar, mask, {"start": start}, start_is_accepted, rows)
+    return {"start": start, "days": counts, "index": counts / float(index_days),
+            "ym": np.where(settled & ~order_bad, _month_keys(paid), 0), "open": is_open, "open_days": so_far}
 
 
 def _month_keys(days: np.ndarray) -> np.ndarray:
@@ -139,8 +161,8 @@ def _month_keys(days: np.ndarray) -> np.ndarray:
     return np.where(np.isnat(days), 0, (months // 12 + 1970) * 100 + months % 12 + 1)
 
 
-def _not_covered(out: LedgerTable, calendar: WorkCalendar, mask: np.ndarray, dates: dict, start_key: np.ndarray,
-                 rows: np.ndarray) -> None:
+def _not_covered(out: LedgerTable, calendar: WorkCalendar, mask: np.ndarray, dates: dict,
+                 start_is_accepted: np.ndarray, rows: np.ndarray) -> None:
     """One calendar-not-covered error per purchase, at the first of its dates the calendar lacks."""
     idx = np.flatnonzero(mask)
     if not len(idx):
@@ -149,21 +171,22 @@ def _not_covered(out: LedgerTable, calendar: WorkCalendar, mask: np.ndarray, dat
     for n, i in enumerate(idx):
         name = next((k for k in dates if not covered[k][n]), "paid" if "paid" in dates else "start")
         day = dates[name][i]
-        key = start_key[i] if name == "start" else name
+        key = ("accepted" if start_is_accepted[i] else "invoiced") if name == "start" else name
         out.findings.append(finding("calendar-not-covered", out.sheet, out.cell(key, int(rows[i])), value=str(day),
                                     year=int(str(day)[:4]), covered=calendar.covered_text()))
 
 
-def _duplicate_orders(out: LedgerTable, rows: np.ndarray) -> None:
-    orders = pd.Series(out.frame["order"].to_numpy(), dtype=object)
-    keyed = orders.to_numpy() != ""
-    dup = keyed & orders.duplicated(keep="first").to_numpy()
-    out.frame["dup"] = dup
-    if not dup.any():
-        return
-    first = pd.Series(rows[keyed], index=orders[keyed].to_numpy())
-    first = first[~first.index.duplicated(keep="first")]
-    for i in np.flatnonzero(dup):
-        order = orders.iat[i]
-        out.findings.append(finding("duplicate-row", out.sheet, f"A{int(rows[i])}", first_row=int(first[order]),
-                                    key=f"采购单号 {order}"))
+def _duplicate_orders(out: LedgerTable, orders: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """A later row with the same 采购单号. Ids come in order of first appearance, so a row is a
+    repeat exactly when its id is not above every id seen before it."""
+    ids = out.ids["order"].astype(np.int64)
+    seen = np.maximum.accumulate(np.concatenate([[-1], ids[:-1]])) if len(ids) else ids
+    dup = (ids <= seen) & (orders != "")
+    if dup.any():
+        first_row = {}
+        for i in np.flatnonzero(np.isin(ids, ids[dup])):
+            first_row.setdefault(ids[i], int(rows[i]))
+        for i in np.flatnonzero(dup):
+            out.findings.append(finding("duplicate-row", out.sheet, f"A{int(rows[i])}", first_row=first_row[ids[i]],
+                                        key=f"采购单号 {orders[i]}"))
+    return dup

@@ -8,13 +8,13 @@ the clerk sees them when the file is opened in Excel (header = row 1). The file 
 """
 from __future__ import annotations
 
-import io
+import csv
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from engine.cells import col_letter
+from engine.cells import col_index
 from engine.columns import LEDGER_SHEET
 from engine.sheet import Located, SheetData, locate
 from jicai.errors import InputError
@@ -38,51 +38,59 @@ def read_ledger_file(path: str | Path) -> Located | SheetData:
     return book.sheet(name)
 
 
-def decode(data: bytes, name: str) -> str:
+def read_ledger_csv(path: Path) -> Located:
+    """The C parser reads the file directly (no decoded copy in memory): UTF-8 first, GB18030
+    when that fails. Text columns as str; 金额(元) as numbers when every cell is one."""
+    last_error = None
     for encoding in ENCODINGS:
         try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(f"{name} 的文字编码无法识别（既不是 UTF-8 也不是 GBK）。请在 Excel 中另存为“CSV UTF-8”后再试。")
+            return _read_csv(path, encoding)
+        except UnicodeDecodeError as exc:
+            last_error = exc
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
+            raise InputError(f"{path.name} 不是有效的 CSV 文件（{str(exc).splitlines()[0][:100]}）。请检查分隔符和引号。") from None
+        except OSError as exc:
+            raise InputError(f"无法读取 {path.name}：{exc.strerror or exc}") from None
+    raise InputError(f"{path.name} 的文字编码无法识别（既不是 UTF-8 也不是 GBK）。请在 Excel 中另存为“CSV UTF-8”后再试。") from last_error
 
 
-def read_ledger_csv(path: Path) -> Located:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"无法读取 {path.name}：{exc.strerror}") from None
-    text = decode(data, path.name)
-    first_line = text.split("\n", 1)[0]
+def _read_csv(path: Path, encoding: str) -> Located:
+    with path.open("rb") as fh:
+        head = fh.read(65536)
+    first_line = head.split(b"\n", 1)[0].decode(encoding, errors="strict" if b"\n" in head else "ignore")
     sep = "\t" if "\t" in first_line and "," not in first_line else ","
-    try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=False,
-                            header=None, engine="c")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"{path.name} 不是有效的 CSV 文件（{str(exc).splitlines()[0][:100]}）。请检查分隔符和引号。") from None
-    return locate_frame(frame)
+    header = next(csv.reader([first_line.rstrip("\r")], delimiter=sep), [])
+    if not any(h.strip() for h in header):
+        return locate(SheetData(LEDGER_SHEET.sheet, [header]), LEDGER_SHEET)
+    head_located = locate(SheetData(LEDGER_SHEET.sheet, [header]), LEDGER_SHEET)
+    width = len(header)
+    amount = None if "amount" in head_located.missing else col_index(head_located.letters["amount"])
+    dtype = {j: str for j in range(width) if j != amount}
+    frame = pd.read_csv(path, sep=sep, header=None, skiprows=1, names=list(range(width)), dtype=dtype,
+                        keep_default_na=False, na_values=[""], skip_blank_lines=False, encoding=encoding,
+                        engine="c", index_col=False)
+    return _located(head_located, frame, amount)
 
 
-def locate_frame(frame: pd.DataFrame) -> Located:
-    """A header-less all-text frame (first row = header) as the engine's Located ledger. The
-    header is matched by engine.sheet.locate itself, so messages and moved columns behave
-    exactly as for a worksheet. Findings name the sheet 回款明细 (the CSV has the same columns)."""
-    if not len(frame):
-        return locate(SheetData(LEDGER_SHEET.sheet, []), LEDGER_SHEET)
-    header = frame.iloc[0].tolist()
-    head = locate(SheetData(LEDGER_SHEET.sheet, [header]), LEDGER_SHEET)
-    body = frame.iloc[1:]
-    positions = {col_letter(j): j for j in range(frame.shape[1])}
+def _located(head: Located, frame: pd.DataFrame, amount: int | None) -> Located:
+    """Attach the body to the header match: columns by key, index = row number (header = 1)."""
     data = {}
     for column in LEDGER_SHEET.columns:
         if column.key in head.missing:
-            data[column.key] = np.full(len(body), None, dtype=object)
+            data[column.key] = np.full(len(frame), None, dtype=object)
             continue
-        values = body.iloc[:, positions[head.letters[column.key]]].to_numpy(dtype=object)
-        data[column.key] = _numbers(values) if column.kind == "money" else values
-    located_frame = pd.DataFrame(data, index=pd.RangeIndex(2, 2 + len(body)))
-    text = body.to_numpy(dtype=object)
-    blank = (text == "").all(axis=1) if text.size else np.ones(len(body), dtype=bool)
+        j = col_index(head.letters[column.key])
+        values = frame[j]
+        if j == amount and not pd.api.types.is_numeric_dtype(values):
+            values = pd.Series(_numbers(values.to_numpy(dtype=object)))
+        data[column.key] = values.to_numpy(dtype=object)
+    # fully blank lines (kept so row numbers match the file): only rows with a blank first
+    # column can be, so the whole-row test runs on those few
+    candidates = np.flatnonzero(pd.isna(frame[0]).to_numpy()) if len(frame) else np.zeros(0, dtype=int)
+    blank = np.zeros(len(frame), dtype=bool)
+    if len(candidates):
+        blank[candidates] = frame.iloc[candidates].isna().all(axis=1).to_numpy()
+    located_frame = pd.DataFrame(data, index=pd.RangeIndex(2, 2 + len(frame)))
     if blank.any():
         located_frame = located_frame[~blank]
     head.frame = located_frame
@@ -90,10 +98,10 @@ def locate_frame(frame: pd.DataFrame) -> Located:
 
 
 def _numbers(values: np.ndarray) -> np.ndarray:
-    """Text that reads as a number becomes a float; blanks None; anything else stays as text
-    for the engine to report (not-a-number)."""
+    """A 金额 column with some non-numbers: text that reads as a number becomes a float, blanks
+    None, anything else stays as text for the engine to report (not-a-number)."""
     series = pd.Series(values, dtype=object)
-    parsed = pd.to_numeric(series.str.replace(",", "", regex=False).str.strip(), errors="coerce")
+    parsed = pd.to_numeric(series.astype(str).str.replace(",", "", regex=False).str.strip(), errors="coerce")
     out = np.where(parsed.notna(), parsed.to_numpy(dtype=float), values).astype(object)
-    out[series.to_numpy() == ""] = None
+    out[pd.isna(series).to_numpy()] = None
     return out

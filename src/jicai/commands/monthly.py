@@ -7,6 +7,7 @@ Chinese summary; -o writes the result workbook (never over an input file).
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from engine.cells import parse_date
@@ -31,13 +32,15 @@ def run(args) -> int:
             raise InputError(f"--as-of 的值“{args.as_of}”不是有效日期。请写成 2012-04-10 的形式。")
     _check_output(args)
     scheme = load_scheme(args.scheme, default=DEFAULT_MONTHLY_SCHEME)
-    book = open_workbook(args.file)
-    report = book.sheet(_report_sheet(book))
-    if args.ledger:
-        from jicai.ledger import read_ledger_file
-        ledger = read_ledger_file(args.ledger)
-    else:
-        ledger = book.sheet(LEDGER_SHEET.sheet) if book.has(LEDGER_SHEET.sheet) else None
+    # a --ledger file is parsed on the second core while the workbook is read (both release the GIL)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(_read_ledger, args.ledger) if args.ledger else None
+        book = open_workbook(args.file)
+        report = book.sheet(_report_sheet(book))
+        if pending is not None:
+            ledger = pending.result()
+        else:
+            ledger = book.sheet(LEDGER_SHEET.sheet) if book.has(LEDGER_SHEET.sheet) else None
     holidays = book.sheet(HOLIDAY_SHEET.sheet) if book.has(HOLIDAY_SHEET.sheet) else None
     result = compute_monthly(report, ledger, holidays, args.month, as_of, scheme)
     if args.output:
@@ -48,6 +51,11 @@ def run(args) -> int:
     else:
         _print_summary(result, args)
     return exit_code(result.findings)
+
+
+def _read_ledger(path: str):
+    from jicai.ledger import read_ledger_file
+    return read_ledger_file(path)
 
 
 def _report_sheet(book) -> str:
