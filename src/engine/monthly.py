@@ -103,16 +103,33 @@ def _records(frame: pd.DataFrame, labels: tuple[str, ...], ranks: bool = False) 
     return out
 
 
-def compute_monthly(report: SheetData | Located, ledger: SheetData | Located | None, holidays: SheetData | None,
-                    month: str, as_of: date | None, scheme: Scheme) -> MonthlyResult:
+def report_date(month: str, as_of: date | None) -> date:
+    """--as-of, default the last day of the month (SPEC §4.4)."""
+    year, mon = parse_month(month)
+    return as_of or date(year, mon, _calendar.monthrange(year, mon)[1])
+
+
+def prepare_ledger(ledger: SheetData | Located, holidays: SheetData | None, month: str, as_of: date | None,
+                   scheme: Scheme) -> LedgerTable:
+    """The ledger step alone (the CLI runs it beside the workbook read); pass the result to
+    compute_monthly as `ledger`."""
+    cal, _ = calendar_from_sheet(holidays)
+    return read_ledger(ledger, cal, report_date(month, as_of), float(scheme.monthly.index_days))
+
+
+def compute_monthly(report: SheetData | Located, ledger: SheetData | Located | LedgerTable | None,
+                    holidays: SheetData | None, month: str, as_of: date | None, scheme: Scheme) -> MonthlyResult:
     year, mon = parse_month(month)
     ym = month_key(year, mon)
-    as_of = as_of or date(year, mon, _calendar.monthrange(year, mon)[1])
+    as_of = report_date(month, as_of)
     rules = scheme.monthly
     cal, findings = calendar_from_sheet(holidays)
     table = read_report(report, year)
     findings += table.findings
-    ledger_table = read_ledger(ledger, cal, as_of, float(rules.index_days)) if ledger is not None else None
+    if ledger is None or isinstance(ledger, LedgerTable):
+        ledger_table = ledger
+    else:
+        ledger_table = read_ledger(ledger, cal, as_of, float(rules.index_days))
     if ledger_table is not None:
         findings += ledger_table.findings
     findings += conflicts(table, ledger_table)
@@ -149,9 +166,17 @@ def _monthly_index(ledger: LedgerTable | None, year: int, ym: int) -> tuple[pd.D
     ym_col = f["ym"].to_numpy()
     use = (ym_col // 100 == year) & (ym_col <= ym) & ~f["dup"].to_numpy() & np.isfinite(f["index"].to_numpy()) \
         & (f["code"].to_numpy() != "")
-    part = pd.DataFrame({"code": f["code"].to_numpy()[use], "ym": ym_col[use], "index": f["index"].to_numpy()[use]})
-    grouped = part.groupby(["code", "ym"], sort=False)["index"].agg(["mean", "size"]).reset_index()
-    grouped.columns = ["code", "ym", "value", "purchases"]
+    # group on integer ids (code id x 13 + month), not on a million strings
+    ids = ledger.ids["code"][use].astype(np.int64) * 13 + ym_col[use] % 100
+    index = f["index"].to_numpy()[use]
+    group, first = pd.factorize(ids)
+    sums = np.bincount(group, weights=index, minlength=len(first))
+    sizes = np.bincount(group, minlength=len(first))
+    codes = f["code"].to_numpy()[use]
+    position = np.zeros(len(first), dtype=np.int64)
+    position[group[::-1]] = np.arange(len(group))[::-1]  # first row of each group
+    grouped = pd.DataFrame({"code": codes[position], "ym": ym_col[use][position], "value": sums / sizes,
+                            "purchases": sizes})
     in_month = use & (ym_col == ym)
     members = pd.DataFrame({k: f[k].to_numpy()[in_month] for k in ("code", "name", "city", "county")})
     members["row"] = ledger.located.rows[in_month]

@@ -42,12 +42,15 @@ def _distinct(codes: np.ndarray, parts: list[np.ndarray], rows: np.ndarray, ids:
         if key.size and key.max() > 2**40:  # keep the combined id far from int64 overflow
             key = pd.factorize(key)[0].astype(np.int64)
         blank = blank | (part == "")
-    unique_keys, first = np.unique(key, return_index=True)
+    # ids in order of first appearance: a row is a pair's first exactly when its id is a new maximum
+    key = pd.factorize(key)[0].astype(np.int64)
+    first = np.flatnonzero(key > np.maximum.accumulate(np.concatenate([[-1], key[:-1]]))) if len(key) else key
+    unique_keys = key[first]
     keep = ~blank[first]
     first, unique_keys = first[keep], unique_keys[keep]
     value = [" ".join(str(p[i]) for p in parts) for i in first]
     pairs = pd.DataFrame({"code": codes[first], "value": value, "first": first, "row": rows[first], "key": unique_keys})
-    return key, pairs.sort_values("first", kind="stable")
+    return key, pairs  # already in order of first appearance
 
 
 def _ids(values: np.ndarray, known: np.ndarray | None) -> np.ndarray:
@@ -63,7 +66,11 @@ def _reference(pairs: pd.DataFrame) -> pd.DataFrame:
 def _conflicting_rows(key: np.ndarray, pairs: pd.DataFrame, reference: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
     ref = pairs["code"].map(reference["value"])
     bad = pairs[ref.notna().to_numpy() & (pairs["value"].to_numpy() != ref.to_numpy())]
-    return np.flatnonzero(np.isin(key, bad["key"].to_numpy())), bad
+    if not len(bad):
+        return np.zeros(0, dtype=np.int64), bad
+    flagged = np.zeros(int(key.max()) + 1, dtype=bool)
+    flagged[bad["key"].to_numpy()] = True
+    return np.flatnonzero(flagged[key]), bad
 
 
 def conflicts(report: ReportTable, ledger: LedgerTable | None) -> list[Finding]:

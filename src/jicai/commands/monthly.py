@@ -32,20 +32,20 @@ def run(args) -> int:
             raise InputError(f"--as-of 的值“{args.as_of}”不是有效日期。请写成 2012-04-10 的形式。")
     _check_output(args)
     scheme = load_scheme(args.scheme, default=DEFAULT_MONTHLY_SCHEME)
-    # a --ledger file is parsed on the second core while the workbook is read (both release the GIL)
+    book = open_workbook(args.file)
+    holidays = book.sheet(HOLIDAY_SHEET.sheet) if book.has(HOLIDAY_SHEET.sheet) else None
+    # a --ledger file is read and prepared on the second core while the workbook's report is read
     with ThreadPoolExecutor(max_workers=1) as pool:
-        pending = pool.submit(_read_ledger, args.ledger) if args.ledger else None
-        book = open_workbook(args.file)
+        pending = pool.submit(_read_ledger, args.ledger, holidays, args.month, as_of, scheme) if args.ledger else None
         report = book.sheet(_report_sheet(book))
         if pending is not None:
-            ledger = pending.result()
+            ledger_source, ledger = pending.result()
         else:
-            ledger = book.sheet(LEDGER_SHEET.sheet) if book.has(LEDGER_SHEET.sheet) else None
-    holidays = book.sheet(HOLIDAY_SHEET.sheet) if book.has(HOLIDAY_SHEET.sheet) else None
+            ledger_source = ledger = book.sheet(LEDGER_SHEET.sheet) if book.has(LEDGER_SHEET.sheet) else None
     result = compute_monthly(report, ledger, holidays, args.month, as_of, scheme)
     if args.output:
         from jicai.monthly_output import write_monthly
-        write_monthly(args.output, result, report=report, ledger=ledger, holidays=holidays, scheme=scheme)
+        write_monthly(args.output, result, report=report, ledger=ledger_source, holidays=holidays, scheme=scheme)
     if args.json:
         print_json(result.to_json())
     else:
@@ -53,9 +53,12 @@ def run(args) -> int:
     return exit_code(result.findings)
 
 
-def _read_ledger(path: str):
+def _read_ledger(path: str, holidays, month: str, as_of, scheme):
+    """(the ledger as read, the engine's prepared LedgerTable)."""
+    from engine.monthly import prepare_ledger
     from jicai.ledger import read_ledger_file
-    return read_ledger_file(path)
+    source = read_ledger_file(path)
+    return source, prepare_ledger(source, holidays, month, as_of, scheme)
 
 
 def _report_sheet(book) -> str:
