@@ -258,3 +258,44 @@ def test_output_recalculates_to_the_engine_values(tmp_path, soffice):
     assert [ws.cell(row=r, column=days).value for r in (2, 3, 4)] == [7, 5, 2]
     inst = openpyxl.load_workbook(recalculated, data_only=True)["机构指标"]
     assert inst["E2"].value == pytest.approx(0.8) and inst["H2"].value == pytest.approx(0.5)
+
+
+def test_holiday_sheet_covers_a_new_year(tmp_path):
+    report = [report_row("A1", "雁塔区", month="2027-01")]
+    ledger = [["西安市", "雁塔区", "A1", "机构A1", "P1", "2027-01-04", "2027-01-04", "2027-01-08", 1]]
+    bare = workbook(tmp_path / "无调整.xlsx", report=report, ledger=ledger)
+    proc = monthly(str(bare), "--month", "2027-01", "--json")
+    assert proc.returncode == 1
+    assert [(f["code"], f["cell"]) for f in as_json(proc)["findings"]] == [("calendar-not-covered", "G2")]
+    book = workbook(tmp_path / "有调整.xlsx", report=report, ledger=ledger,
+                    holidays=[[datetime(2027, 1, 1), "休息", "元旦"], ["2027-02-06", "上班", "春节调休"]])
+    proc = monthly(str(book), "--month", "2027-01", "--json")
+    assert proc.returncode == 0
+    j = as_json(proc)
+    assert [(f["code"], f["severity"], f["sheet"]) for f in j["findings"]] == [("calendar-from-workbook", "info", "节假日调整")]
+    assert j["institutions"][0]["payment_index"] == pytest.approx(4 / 30)
+
+
+def test_output_never_overwrites_the_ledger_file(tmp_path):
+    book = workbook(tmp_path / "月报.xlsx", ledger=None)
+    ledger = workbook(tmp_path / "回款.xlsx", report=None)
+    before = sha256(ledger)
+    proc = monthly(str(book), "--month", "2024-04", "--ledger", str(ledger), "-o", str(ledger))
+    assert proc.returncode == 2 and sha256(ledger) == before
+
+
+def test_generated_templates(tmp_path):
+    from jicai.templates.monthly import BLANK_NAME, SAMPLE_NAME, TEMPLATES
+    from jicai.xlsx_template import save
+    blank = save(TEMPLATES[BLANK_NAME](), tmp_path / BLANK_NAME)
+    wb = openpyxl.load_workbook(blank)
+    for template in (MONTHLY_SHEET, LEDGER_SHEET, HOLIDAY_SHEET):
+        assert [c.value for c in wb[template.sheet][1]][:len(template.headers)] == template.headers
+    sample = save(TEMPLATES[SAMPLE_NAME](), tmp_path / SAMPLE_NAME)
+    proc = monthly(str(sample), "--month", "2025-12", "--json")
+    assert proc.returncode == 0, proc.stdout[-500:]
+    j = as_json(proc)
+    assert len(j["institutions"]) == 10 and len(j["counties"]) == 4 and len(j["cities"]) == 2
+    assert j["open"] and all(o["workdays"] >= 0 for o in j["open"])
+    assert all(0 < i["payment_index"] < 3 for i in j["institutions"])
+    assert all(f["severity"] != "error" for f in j["findings"])
