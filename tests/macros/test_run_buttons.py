@@ -236,3 +236,55 @@ def test_appeals_button_marks_missing_reply(tmp_path):
     rows = report_rows(out)
     assert ("错误", "申诉台账", "I2", "reply-missing") in rows
     assert openpyxl.load_workbook(out)["申诉台账"]["I2"].fill.fgColor.rgb == "FFFFC7CE"
+
+
+SAMPLES_DIR = Path(__file__).resolve().parents[2] / "workbook_templates"
+
+
+def test_every_button_output_recalculates_in_libreoffice(tmp_path, soffice):
+    """Each button on a workbook it is meant for; every output is then loaded, recalculated and
+    saved by LibreOffice in one run, and its values read back equal what `jicai run` wrote
+    (the 定位 links compute to text)."""
+    from conftest import run_soffice
+    scores = score_book(tmp_path / "scores.xlsx", [score_row("江岸区", "H001", "甲医院", "1", bureau=88),
+                                                  score_row("江岸区", "H002", "乙医院", "1", scores=[25] + [5] * 9)],
+                        batch=future_batch())
+    sources = {"new_score_template": retention_book(tmp_path / "retention.xlsx"), "check_scores": scores,
+               "import_scores": score_book(tmp_path / "ok.xlsx", [score_row("江岸区", "H001", "甲医院", "1", bureau=88)],
+                                           batch=future_batch()),
+               "compute_retention": tmp_path / "retention.xlsx", "clear_marks": None, "refresh_calendar": scores,
+               "appeals": SAMPLES_DIR / "结余留用-申诉台账-示例.xlsx", "new_monthly_report": scores}
+    for name in ("check_monthly", "compute_monthly", "rank_monthly", "print_monthly"):
+        sources[name] = SAMPLES_DIR / "三统一-月报-示例.xlsx"
+    outputs = {}
+    for button in [b.name for b in BUTTONS]:
+        src = sources[button]
+        if button == "clear_marks":
+            src = outputs["check_scores"]
+        if not src.exists():
+            pytest.skip(f"sample {src.name} not generated")
+        out = tmp_path / "out" / f"{button}.xlsx"
+        proc = run(button, src, out)
+        assert proc.returncode in (0, 1), f"{button}: {proc.stdout} {proc.stderr}"
+        outputs[button] = out
+    converted = tmp_path / "recalculated"
+    proc = run_soffice(soffice, ["--convert-to", "xlsx", "--outdir", str(converted), *map(str, outputs.values())])
+    for button, out in outputs.items():
+        back = converted / out.name
+        assert back.exists(), f"LibreOffice could not open {button}: {proc.stderr}"
+        before = openpyxl.load_workbook(out)
+        after = openpyxl.load_workbook(back, data_only=True)
+        assert after.sheetnames == before.sheetnames, button
+        for ws in before.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    got = after[ws.title][cell.coordinate].value
+                    if cell.data_type == "f":   # computed, and never to an error value
+                        assert not (isinstance(got, str) and got.startswith(("#", "Err:"))), \
+                            f"{button} {ws.title}!{cell.coordinate} {cell.value} -> {got}"
+                        if ws.title == REPORT:
+                            assert str(got).startswith("转到 "), f"{button} {cell.coordinate}"
+                    elif isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                        assert got == pytest.approx(cell.value), f"{button} {ws.title}!{cell.coordinate}"
+                    elif isinstance(cell.value, str) and cell.value:
+                        assert got == cell.value, f"{button} {ws.title}!{cell.coordinate}"
