@@ -299,3 +299,25 @@ def test_generated_templates(tmp_path):
     assert j["open"] and all(o["workdays"] >= 0 for o in j["open"])
     assert all(0 < i["payment_index"] < 3 for i in j["institutions"])
     assert all(f["severity"] != "error" for f in j["findings"])
+
+
+def test_output_with_a_csv_ledger_mirrors_its_rows(tmp_path):
+    book = workbook(tmp_path / "月报.xlsx", ledger=None)
+    ledger = write_csv(tmp_path / "回款.csv", LEDGER, "gbk")
+    out = tmp_path / "结果.xlsx"
+    assert monthly(str(book), "--month", "2024-04", "--ledger", str(ledger), "-o", str(out)).returncode == 0
+    ws = openpyxl.load_workbook(out, data_only=True)["回款明细"]
+    assert [c.value for c in ws[1]][:9] == L
+    assert ws["E3"].value == "P2" and ws["K3"].value == 5
+
+
+def test_big_ledger_copy_keeps_the_month_only(tmp_path, monkeypatch):
+    import jicai.monthly_output as mo
+    monkeypatch.setattr(mo, "LEDGER_ROWS_LIMIT", 2)
+    rows = LEDGER + [["西安市", "雁塔区", "A1", "机构A1", "P9", "2024-03-01", "2024-03-01", "2024-03-08", 1]]
+    book = workbook(tmp_path / "月报.xlsx", ledger=rows)
+    out = tmp_path / "结果.xlsx"
+    assert monthly(str(book), "--month", "2024-04", "-o", str(out)).returncode == 0
+    ws = openpyxl.load_workbook(out, data_only=True)["回款明细"]
+    assert ws["E2"].value == "P1" and ws["E5"].value == "P4" and ws["E6"].value is None  # March purchase left out
+    assert "只列出本月" in ws["N1"].value
