@@ -89,12 +89,11 @@ def request_full_recalc(wb: Workbook) -> None:
 
 
 def save_workbook(wb: Workbook, path: str | Path) -> Path:
-    """Save with jicai's fixed properties, then put the formulas' cached values in."""
+    """Save with jicai's fixed properties and the formulas' cached values (xlsx_template.save
+    calls write_cached_values)."""
     from jicai.xlsx_template import save
 
-    path = save(wb, path)
-    write_cached_values(wb, path)
-    return path
+    return save(wb, path)
 
 
 def write_cached_values(wb: Workbook, path: str | Path) -> None:
@@ -491,3 +490,121 @@ def _column_values(ws: Worksheet, letter: str, first: int | None = None, last: i
     if rows is not None:
         return [ws.cell(row=r, column=j).value for r in rows]
     return [r[0] for r in ws.iter_rows(min_row=first, max_row=last, min_col=j, max_col=j, values_only=True)]
+
+
+# ---------------------------------------------------------------- whole workbooks
+
+TEMPLATE_FORMULA_ROWS = 2000  # blank rows of a template that already carry the formulas
+APPEAL_DAYS_HEADER = "回复用时(工作日)"
+
+
+def workbook_calendar_table(wb: Workbook) -> pd.DataFrame:
+    """The engine calendar with this workbook's own 节假日调整 rows applied."""
+    if HOLIDAY_SHEET.sheet in wb.sheetnames:
+        rows = [list(r) for r in wb[HOLIDAY_SHEET.sheet].iter_rows(values_only=True)]
+        return calendar_table(rows)[0]
+    return calendar_table(None)[0]
+
+
+def add_monthly_formulas(wb: Workbook, *, formula_rows: int = TEMPLATE_FORMULA_ROWS, index_days=None,
+                         protect: bool = True) -> None:
+    """A monthly workbook (机构月报, 回款明细, 节假日调整) made self-computing: the 工作日历 sheet,
+    回款明细 J:L and 机构月报 P:S formulas down to the last data row or `formula_rows` rows,
+    whichever is further, and the header rows locked."""
+    from engine.columns import LEDGER_SHEET, MONTHLY_SHEET
+    from engine.scheme import DEFAULT_MONTHLY_SCHEME, load_scheme
+
+    if index_days is None:
+        index_days = float(load_scheme(DEFAULT_MONTHLY_SCHEME).monthly.index_days)
+    table = workbook_calendar_table(wb)
+    write_calendar_sheet(wb, table)
+    if LEDGER_SHEET.sheet in wb.sheetnames:
+        ws = wb[LEDGER_SHEET.sheet]
+        n = len(LEDGER_SHEET.columns)
+        add_ledger_formulas(ws, table, last_row=max(_last_data_row(ws, n), formula_rows + 1), index_days=index_days,
+                            start=col_letter(n), days=col_letter(n + 1), index=col_letter(n + 2))
+    if MONTHLY_SHEET.sheet in wb.sheetnames:
+        ws = wb[MONTHLY_SHEET.sheet]
+        n = len(MONTHLY_SHEET.columns)
+        add_rate_formulas(ws, monthly_rate_columns(MONTHLY_SHEET, col_letter(n)),
+                          last_row=max(_last_data_row(ws, n), formula_rows + 1))
+    if protect:
+        for name in (MONTHLY_SHEET.sheet, LEDGER_SHEET.sheet, HOLIDAY_SHEET.sheet):
+            if name in wb.sheetnames:
+                protect_header(wb[name])
+
+
+def add_appeal_formulas(wb: Workbook, *, formula_rows: int = TEMPLATE_FORMULA_ROWS, protect: bool = True) -> None:
+    """An appeals register made self-computing: the 工作日历 sheet and, after 回访方式, the working
+    days from 提交日期 to 回复日期 (blank until replied), header rows locked."""
+    from engine.columns import APPEAL_SHEET
+
+    table = workbook_calendar_table(wb)
+    write_calendar_sheet(wb, table)
+    define_messages(wb)
+    ws = wb[APPEAL_SHEET.sheet]
+    n = len(APPEAL_SHEET.columns)
+    target = col_letter(n)
+    submitted, replied = APPEAL_SHEET.letter("submitted"), APPEAL_SHEET.letter("replied")
+    _write_headers(ws, APPEAL_SHEET.header_row, [(target, APPEAL_DAYS_HEADER, 12)])
+    first, last = APPEAL_SHEET.header_row + 1, max(_last_data_row(ws, n), formula_rows + 1)
+    sub = parse_dates(pd.Series(_column_values(ws, submitted, first, last), dtype=object))
+    rep = parse_dates(pd.Series(_column_values(ws, replied, first, last), dtype=object))
+    cal = CalendarArrays.from_table(table)
+    p0, p1 = cal.position(sub.value), cal.position(rep.value)
+    col, style = col_index(target) + 1, _style_like(ws, first, col_index(target) + 1, "0")
+    cache = _CACHE.setdefault(ws, {})
+    for i, row in enumerate(range(first, last + 1)):
+        g, j = f"{submitted}{row}", f"{replied}{row}"
+        cell = ws.cell(row=row, column=col, value=(
+            f'=IF(OR({g}="",{j}=""),"",IFERROR(INDEX({CAL_CUMULATIVE},MATCH(INT({j}),{CAL_DATES},0))'
+            f'-INDEX({CAL_CUMULATIVE},MATCH(INT({g}),{CAL_DATES},0)),JC_DATE_NOT_COVERED))'))
+        cell._style = copy(style)
+        if sub.blank[i] or rep.blank[i]:
+            cache[(row, col)] = ""
+        elif p0[i] < 0 or p1[i] < 0:
+            cache[(row, col)] = MSG_NOT_COVERED
+        else:
+            cache[(row, col)] = int(cal.cumulative[p1[i]] - cal.cumulative[p0[i]])
+    request_full_recalc(wb)
+    if protect:
+        protect_header(ws)
+
+
+def _last_data_row(ws: Worksheet, columns: int) -> int:
+    """The last row with a value in the first `columns` columns (the header row at least)."""
+    last = 1
+    for r, row in enumerate(ws.iter_rows(min_row=1, max_col=columns, values_only=True), start=1):
+        if any(v is not None and v != "" for v in row):
+            last = r
+    return last
+
+
+_RATE_SHAPE = re.compile(r'^=IFERROR\(IF\(AND\(ISNUMBER\(([A-Z]{1,3})(\d+)\),ISNUMBER\(([A-Z]{1,3})(\d+)\),')
+_APPEAL_SHAPE = re.compile(r'^=IF\(OR\(([A-Z]{1,3})(\d+)="",([A-Z]{1,3})(\d+)=""\),"",IFERROR\(INDEX\(工作日历')
+
+
+def recompute_known_formulas(ws: Worksheet, table: pd.DataFrame) -> None:
+    """Cached values for this module's same-sheet rate and appeal formulas in `ws`, computed
+    from the cells they refer to (after openpyxl loaded a file, which drops cached values)."""
+    cal = None
+    cache = _CACHE.setdefault(ws, {})
+    for row in ws.iter_rows():
+        for cell in row:
+            text = cell.value
+            if cell.data_type != "f" or not isinstance(text, str):
+                continue
+            if m := _RATE_SHAPE.match(text):
+                num = ws[f"{m.group(1)}{m.group(2)}"].value
+                den = ws[f"{m.group(3)}{m.group(4)}"].value
+                cache[(cell.row, cell.column)] = _ratio(num, den)
+            elif m := _APPEAL_SHAPE.match(text):
+                cal = cal or CalendarArrays.from_table(table)
+                g = parse_dates(pd.Series([ws[f"{m.group(1)}{m.group(2)}"].value], dtype=object))
+                j = parse_dates(pd.Series([ws[f"{m.group(3)}{m.group(4)}"].value], dtype=object))
+                if g.blank[0] or j.blank[0]:
+                    cache[(cell.row, cell.column)] = ""
+                    continue
+                p0, p1 = cal.position(g.value)[0], cal.position(j.value)[0]
+                cache[(cell.row, cell.column)] = (MSG_NOT_COVERED if p0 < 0 or p1 < 0
+                                                  else int(cal.cumulative[p1] - cal.cumulative[p0]))

@@ -203,3 +203,26 @@ def test_refreshed_calendar_recalculates_to_the_engine_with_overrides(sample, ca
     cal, _ = WorkCalendar.with_overrides(SheetData("节假日调整", [["日期", "类型", "说明"], [date(2025, 10, 11), "休息", ""]]))
     assert assert_ledger_agrees(lo, cal) > 300
     assert assert_all_formulas_recalculated_as_cached(out, lo) > 1000
+
+
+def test_appeals_register_reply_days_recalculate_to_the_engine(calendar, recalc, tmp_path):
+    from jicai.templates import retention as retention_templates
+
+    path = save(retention_templates.build_appeal_sample(), tmp_path / "appeals.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["申诉台账"]
+    assert ws.protection.sheet and wb["工作日历"].sheet_state == "hidden"
+    # a reply across the 2025 National Day, typed in by the clerk
+    ws["G2"], ws["J2"] = date(2025, 9, 26), date(2025, 10, 13)
+    wb.save(tmp_path / "edited.xlsx")
+    lo = openpyxl.load_workbook(recalc(tmp_path / "edited.xlsx"), data_only=True)["申诉台账"]
+    header = [c.value for c in lo[1]]
+    g, j, m = header.index("提交日期"), header.index("回复日期"), header.index(F.APPEAL_DAYS_HEADER)
+    replied = 0
+    for row in lo.iter_rows(min_row=2, values_only=True):
+        if _blank(row[g]) or _blank(row[j]):
+            assert _blank(row[m])
+            continue
+        assert row[m] == int(calendar.count(_day(row[g]), _day(row[j]))[0])
+        replied += 1
+    assert replied >= 2

@@ -53,6 +53,8 @@ def refresh_workbook(source: Path, table):
         _keep_cached_values(ws, values[ws.title])
     values.close()
     formulas.write_calendar_sheet(wb, table)
+    for ws in wb.worksheets:
+        formulas.recompute_known_formulas(ws, table)
     if LEDGER_SHEET.sheet in wb.sheetnames:
         _recompute_ledger(wb[LEDGER_SHEET.sheet], table)
     return wb
