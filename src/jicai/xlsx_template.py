@@ -164,6 +164,8 @@ def save(wb: Workbook, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.properties.modified = FIXED_TIMESTAMP
     wb.save(path)
+    from jicai.formulas import write_cached_values  # formula cells of jicai.formulas carry their values
+    write_cached_values(wb, path)
     return path
 
 
