@@ -13,6 +13,7 @@ import random
 from datetime import date, timedelta
 
 from engine.columns import HOLIDAY_SHEET, LEDGER_SHEET, MONTHLY_SHEET
+from jicai.formulas import add_monthly_formulas
 from jicai.xlsx_template import add_template_sheet, new_workbook
 
 BLANK_NAME = "三统一-月报.xlsx"
@@ -79,6 +80,7 @@ def build_blank():
     wb = new_workbook()
     for template in (MONTHLY_SHEET, LEDGER_SHEET, HOLIDAY_SHEET):
         add_template_sheet(wb, template)
+    add_monthly_formulas(wb)  # 工作日历 + native formulas + locked headers (issue 6)
     return wb
 
 
@@ -87,6 +89,7 @@ def build_sample():
     add_template_sheet(wb, MONTHLY_SHEET, rows=sample_report())
     add_template_sheet(wb, LEDGER_SHEET, rows=sample_ledger())
     add_template_sheet(wb, HOLIDAY_SHEET)
+    add_monthly_formulas(wb)  # 工作日历 + native formulas + locked headers (issue 6)
     return wb
 
 
