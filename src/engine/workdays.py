@@ -63,7 +63,7 @@ def as_days(values: Any) -> np.ndarray:
     return parse_dates(series).value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity equality/hash: the arrays are not hashable
 class WorkCalendar:
     start: np.datetime64        # day 0 of the arrays (1 January of the first covered year)
     work: np.ndarray            # int8, 1 = working day
