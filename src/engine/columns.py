@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from engine.cells import col_letter
-
 Kind = Literal["text", "code", "score", "total", "count", "money", "date", "datetime", "month", "choice", "number"]
 
 
@@ -39,6 +37,9 @@ class Template:
 
     def letter(self, key: str) -> str:
         """Column letter of `key` in the template layout."""
+        from engine.cells import col_letter  # here, not at the top: importing the column
+        # definitions must stay free of pandas (jicai scores check reads the sheet meanwhile)
+
         return col_letter(self.index(key))
 
     def index(self, key: str) -> int:

@@ -10,19 +10,20 @@ from __future__ import annotations
 import re
 import threading
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterable
 
-from engine.cells import col_index
-from engine.sheet import SheetData
 from jicai.errors import InputError
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 class Workbook:
-    """A workbook opened for reading. `sheet(name)` returns SheetData (cached)."""
+    """A workbook opened for reading. `sheet(name)` returns SheetData (cached).
+
+    `prefetch(name)` starts reading a sheet in a background thread: calamine parses without
+    the GIL, so a command can import pandas & co. meanwhile (this module imports neither)."""
 
     def __init__(self, path: str | Path):
         import python_calamine as pc
@@ -36,33 +37,50 @@ class Workbook:
         except Exception as exc:  # calamine raises several types for damaged files
             raise InputError(f"{self.path.name} 已损坏或不是 Excel 工作簿（{_short(exc)}）。请用 Excel 打开并另存为 .xlsx 后再试。") from None
         self.sheet_names: list[str] = list(self._book.sheet_names)
-        self._cache: dict[str, SheetData] = {}
+        self._cache: dict = {}
+        self._pending: dict[str, Future] = {}
 
     def has(self, name: str) -> bool:
         return name in self.sheet_names
 
-    def sheet(self, name: str) -> SheetData:
+    def prefetch(self, name: str) -> None:
+        """Start reading `name` in the background (no-op if unknown or already read)."""
+        if name in self.sheet_names and name not in self._cache and name not in self._pending:
+            pool = ThreadPoolExecutor(max_workers=1)
+            self._pending[name] = pool.submit(self._read, name)
+            pool.shutdown(wait=False)
+
+    def sheet(self, name: str):
+        """The sheet's values as engine.sheet.SheetData; InputError if it cannot be read."""
         if name not in self._cache:
             if name not in self.sheet_names:
                 raise InputError(f"{self.path.name} 中找不到工作表“{name}”。现有工作表：{'、'.join(self.sheet_names)}。")
-            # The error-cell scan inflates the sheet XML a second time; zlib releases the GIL, so
-            # it runs on the other core while calamine parses. Error cells come back as '', so a
-            # sheet without any '' cell has none to restore: the scan is then cancelled.
-            cancel = threading.Event()
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                errors = pool.submit(_error_cells, self.path, self.sheet_names.index(name), cancel)
-                try:
-                    ws = self._book.get_sheet_by_name(name)
-                    rows = ws.to_python(skip_empty_area=False)
-                except Exception as exc:
-                    cancel.set()
-                    raise InputError(f"无法读取工作表“{name}”（{_short(exc)}）。请用 Excel 打开并另存为 .xlsx 后再试。") from None
-                if any("" in r for r in rows):
-                    _put_error_cells(rows, errors.result())
-                else:
-                    cancel.set()
+            pending = self._pending.pop(name, None)
+            rows, errors = pending.result() if pending is not None else self._read(name)
+            _put_error_cells(rows, errors)
+            from engine.sheet import SheetData
+
             self._cache[name] = SheetData(name, rows)
         return self._cache[name]
+
+    def _read(self, name: str) -> tuple[list[list], list[tuple[int, str, str]]]:
+        """Rows from calamine, and the error cells to put back. Imports nothing (may run in a thread)."""
+        # The error-cell scan inflates the sheet XML a second time; zlib releases the GIL, so
+        # it runs on the other core while calamine parses. Error cells come back as '', so a
+        # sheet without any '' cell has none to restore: the scan is then cancelled.
+        cancel = threading.Event()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            errors = pool.submit(_error_cells, self.path, self.sheet_names.index(name), cancel)
+            try:
+                ws = self._book.get_sheet_by_name(name)
+                rows = ws.to_python(skip_empty_area=False)
+            except Exception as exc:
+                cancel.set()
+                raise InputError(f"无法读取工作表“{name}”（{_short(exc)}）。请用 Excel 打开并另存为 .xlsx 后再试。") from None
+            if any("" in r for r in rows):
+                return rows, errors.result()
+            cancel.set()
+            return rows, []
 
 
 def open_workbook(path: str | Path) -> Workbook:
@@ -118,8 +136,8 @@ def _sheet_xml_paths(z: zipfile.ZipFile) -> list[str]:
 _SCAN_CHUNK = 1 << 22  # inflate 4 MB at a time, so a cancelled scan stops early
 
 
-def _error_cells(path: Path, sheet_index: int, cancel: threading.Event | None = None) -> list[tuple[int, int, str]]:
-    """(row, column, text) of every cell typed t="e" in the sheet's XML (0-based)."""
+def _error_cells(path: Path, sheet_index: int, cancel: threading.Event | None = None) -> list[tuple[int, str, str]]:
+    """(0-based row, column letters, text) of every cell typed t="e" in the sheet's XML."""
     if not zipfile.is_zipfile(path):
         return []
     chunks: list[bytes] = []
@@ -145,12 +163,17 @@ def _error_cells(path: Path, sheet_index: int, cancel: threading.Event | None = 
     cells = []
     for pattern in (_CELL_ERR, _CELL_ERR2):
         for m in pattern.finditer(xml):
-            cells.append((int(m.group(2)) - 1, col_index(m.group(1).decode()), m.group(3).decode("utf-8", "replace")))
+            cells.append((int(m.group(2)) - 1, m.group(1).decode(), m.group(3).decode("utf-8", "replace")))
     return cells
 
 
-def _put_error_cells(rows: list[list], cells: list[tuple[int, int, str]]) -> None:
-    for r, c, text in cells:
+def _put_error_cells(rows: list[list], cells: list[tuple[int, str, str]]) -> None:
+    if not cells:
+        return
+    from engine.cells import col_index
+
+    for r, letters, text in cells:
+        c = col_index(letters)
         if 0 <= r < len(rows) and 0 <= c < len(rows[r]) and rows[r][c] in ("", None):
             rows[r][c] = text
 
