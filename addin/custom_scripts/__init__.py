@@ -15,9 +15,14 @@ def user_district(user) -> str | None:
     return claims.get("district") or None
 
 
+def user_name(user) -> str | None:
+    """The signed-in user's name for 导入记录 (None without authentication)."""
+    return None if getattr(user, "id", None) in (None, "n/a") else getattr(user, "name", None)
+
+
 def _script(name: str):
     def button(book: xw.Book, current_user: CurrentUser):
-        run_button(name, book, district=user_district(current_user))
+        run_button(name, book, district=user_district(current_user), user=user_name(current_user))
 
     button.__name__ = button.__qualname__ = name
     button.__doc__ = f"Ribbon button {name}"

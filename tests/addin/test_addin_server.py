@@ -165,6 +165,7 @@ def test_authentication_and_district(app, client, tmp_path, monkeypatch):
     assert any(row[2:5] == ["自评分数表", "A3", "district-mismatch"] for row in report[2:])
     actions = call(client, "import_scores", build_payload(ok), headers=jiangan).json()["actions"]
     assert "考核结果" in [a["args"][1] for a in funcs(actions, "addSheet")]
+    assert funcs(actions, "setValues")[-1]["values"][-1][4:] == ["江岸区医保局", "江岸区"]   # 导入人, 区域
     actions = call(client, "import_scores", build_payload(mixed), headers={"Authorization": "Bearer tok-city"}).json()["actions"]
     assert "考核结果" in [a["args"][1] for a in funcs(actions, "addSheet")]   # a city user imports all districts
 
