@@ -145,8 +145,9 @@ def compute_monthly(report: SheetData | Located, ledger: SheetData | Located | L
 
     year_rows = usable[(usable["ym"] <= ym)]
     monthly_index, ledger_members = _monthly_index(ledger_table, year, ym)
-    members = _members(table.frame, month_rows, ledger_members)
-    levels = compute_levels(month_rows, year_rows, monthly_index, members, ym)
+    regions = _regions(usable, ledger_table)
+    members = _members(regions, month_rows, ledger_members)
+    levels = compute_levels(month_rows, year_rows, monthly_index, members, ym, regions)
     counties = _ranked(levels["county"], group="city")
     cities = _ranked(levels["city"], group=None)
     return MonthlyResult(month=f"{year}-{mon:02d}", as_of=as_of, institutions=levels["institution"],
@@ -183,19 +184,29 @@ def _monthly_index(ledger: LedgerTable | None, year: int, ym: int) -> tuple[pd.D
     return grouped, members.drop_duplicates("code")
 
 
-def _members(report: pd.DataFrame, month_rows: pd.DataFrame, ledger_members: pd.DataFrame) -> pd.DataFrame:
-    """The month's institutions with their region (first 机构月报 row of the code wins)."""
-    first = report[report["code"] != ""].drop_duplicates("code")
-    region = first.set_index("code")[["city", "county", "name"]]
+def _regions(report: pd.DataFrame, ledger: LedgerTable | None) -> pd.DataFrame:
+    """Every institution's city and county (index code): its first 机构月报 row of the year,
+    else its first ledger row. Earlier months' members count in year-to-date values even when
+    absent this month."""
+    first = report[report["code"] != ""].drop_duplicates("code").set_index("code")[["city", "county"]]
+    if ledger is None or not len(ledger.frame):
+        return first
+    ids = ledger.ids["code"].astype(np.int64)
+    firsts = np.flatnonzero(ids > np.maximum.accumulate(np.concatenate([[-1], ids[:-1]])))
+    f = ledger.frame
+    from_ledger = pd.DataFrame({k: f[k].to_numpy()[firsts] for k in ("city", "county")},
+                               index=f["code"].to_numpy()[firsts])
+    from_ledger = from_ledger[(from_ledger.index != "") & ~from_ledger.index.isin(first.index)]
+    return pd.concat([first, from_ledger])
+
+
+def _members(regions: pd.DataFrame, month_rows: pd.DataFrame, ledger_members: pd.DataFrame) -> pd.DataFrame:
+    """The month's institutions: those with a 机构月报 row, then ledger-only ones; regions from `regions`."""
     base = month_rows[["code", "name", "row"]].drop_duplicates("code").copy()
-    extra = ledger_members[~ledger_members["code"].isin(set(base["code"]))].copy()
+    extra = ledger_members[~ledger_members["code"].isin(set(base["code"]))][["code", "name", "row"]].copy()
+    members = pd.concat([base.assign(from_report=True), extra.assign(from_report=False)], ignore_index=True)
     for col in ("city", "county"):
-        base[col] = base["code"].map(region[col])
-        if len(extra):
-            known = extra["code"].isin(region.index)
-            extra[col] = np.where(known, extra["code"].map(region[col]), extra[col])
-    members = pd.concat([base.assign(from_report=True),
-                         extra[["code", "name", "row", "city", "county"]].assign(from_report=False)], ignore_index=True)
+        members[col] = members["code"].map(regions[col]).to_numpy()
     return members[["city", "county", "code", "name", "row", "from_report"]]
 
 

@@ -64,14 +64,16 @@ def region_keys(institutions: pd.DataFrame) -> dict[str, list[str]]:
 
 
 def compute_levels(month_rows: pd.DataFrame, year_rows: pd.DataFrame, monthly_index: pd.DataFrame,
-                   members: pd.DataFrame, ym: int) -> dict[str, pd.DataFrame]:
+                   members: pd.DataFrame, ym: int, regions: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """All four levels for month `ym`.
 
     month_rows: the month's report rows (code, numbers); year_rows: January..month rows (code,
     ym, settled, purchased); monthly_index: per (code, ym) mean 回款指数 and purchase count
     (columns code, ym, value, purchases) for January..month; members: one row per institution
-    of the month (code, name, city, county), in output order."""
+    of the month (code, name, city, county), in output order; regions: city and county of every
+    institution of the year (index code) — earlier months' members count in year-to-date values."""
     region = members.set_index("code")[["city", "county"]]
+    everyone = regions if regions is not None else region
     inst = members.copy()
     month = month_rows.drop_duplicates("code").set_index("code")
     for key, (num, den) in RATE_PARTS.items():
@@ -83,7 +85,7 @@ def compute_levels(month_rows: pd.DataFrame, year_rows: pd.DataFrame, monthly_in
     inst["remark"] = month["remark"].reindex(inst["code"]).fillna("").to_numpy(dtype=object)
 
     # the index hierarchy, month by month, then the year-to-date mean of the monthly values
-    idx = _with_region(monthly_index, region)
+    idx = _with_region(monthly_index, everyone)
     per_level = {"institution": idx[["code", "city", "county", "ym", "value"]]}
     per_level["county"] = mean_of_means(per_level["institution"], ["city", "county"])
     per_level["city"] = mean_of_means(per_level["county"], ["city"])
@@ -93,7 +95,7 @@ def compute_levels(month_rows: pd.DataFrame, year_rows: pd.DataFrame, monthly_in
 
     # region numbers: sums over the month's institutions (joined to their region)
     month_in = _with_region(month_rows.drop_duplicates("code"), region)
-    year_in = _with_region(year_rows, region)
+    year_in = _with_region(year_rows, everyone)
     out = {"institution": inst}
     for level, by in (("county", ["city", "county"]), ("city", ["city"]), ("province", [])):
         keys = inst[by].drop_duplicates().reset_index(drop=True) if by else pd.DataFrame(index=[0])

@@ -140,3 +140,19 @@ def test_members_without_a_value_are_skipped_not_zero():
     j = compute_monthly(SheetData("机构月报", rows), SheetData("回款明细", ledger), None, "2024-04", None, SCHEME).to_json()
     assert by(j["institutions"], "code", "A2")["payment_index"] is None
     assert j["counties"][0]["payment_index"] == pytest.approx(5 / 30)
+
+
+def test_year_to_date_counts_institutions_absent_this_month():
+    rows = [R, ["西安市", "雁塔区", "A1", "一院", "2024-04", 1, 2, 1, 1, 1, 2, 0, 4, 1, None],
+            ["西安市", "雁塔区", "A2", "二院", "2024-03", 1, 2, 1, 1, 1, 2, 0, 4, 3, None]]
+    ledger = [L, ["西安市", "雁塔区", "A1", "一院", "P1", "2024-04-08", "2024-04-08", "2024-04-15", 1],   # 5 days
+              ["西安市", "雁塔区", "A2", "二院", "P2", "2024-03-01", "2024-03-01", "2024-03-08", 1]]   # 5 days
+    ledger[2][7] = "2024-03-11"                                                                          # 6 days
+    res = compute_monthly(SheetData("机构月报", rows), SheetData("回款明细", ledger), None, "2024-04", None, SCHEME)
+    j = res.to_json()
+    assert [i["code"] for i in j["institutions"]] == ["A1"]
+    county = j["counties"][0]
+    assert county["payment_index"] == pytest.approx(5 / 30)
+    assert county["ytd_payment_index"] == pytest.approx((6 / 30 + 5 / 30) / 2)   # March counts A2
+    assert county["ytd_payment_rate"] == pytest.approx((1 + 3) / (4 + 4))
+    assert county["payment_rate"] == pytest.approx(1 / 4)
