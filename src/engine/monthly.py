@@ -30,7 +30,7 @@ from engine.monthly_checks import (changes_need_remark, conflicts, missing_insti
                                    zero_denominators)
 from engine.monthly_indicators import INDICATORS, LOW_IS_BEST, compute_levels
 from engine.monthly_ledger import LedgerTable, read_ledger
-from engine.monthly_report import ReportTable, month_key, previous_month, read_report
+from engine.monthly_report import month_key, previous_month, read_report
 from engine.ranking import rank_indicators
 from engine.scheme import Scheme
 from engine.sheet import Located, SheetData

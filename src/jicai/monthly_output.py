@@ -175,7 +175,7 @@ def _marks(findings: Sequence[Finding]) -> dict[str, dict[tuple[int, int], Sever
     return out
 
 
-def _paint(ws: Worksheet, marks: dict[tuple[int, int], Severity], first_col: int = 0) -> None:
+def _paint(ws: Worksheet, marks: dict[tuple[int, int], Severity]) -> None:
     for (row, col), severity in marks.items():
         ws.cell(row=row, column=col + 1).fill = FILL[severity]
 
