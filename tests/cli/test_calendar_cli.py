@@ -73,14 +73,14 @@ def openpyxl_rows(ws):
     return SheetData(ws.title, [list(r) for r in ws.iter_rows(values_only=True)])
 
 
-def test_bad_holiday_rows_are_findings_and_exit_1(tmp_path):
+def test_bad_holiday_rows_are_findings_exit_1_and_no_output(tmp_path):
     src = workbook(tmp_path / "in.xlsx", holiday_rows=[["2025-13-01", "休息", "写错的日期"], [date(2025, 10, 11), "放假", ""]])
     out = tmp_path / "out.xlsx"
     proc = run_cli("calendar", "refresh", str(src), "-o", str(out))
     assert proc.returncode == 1
     assert "date-invalid" in proc.stdout and "choice-invalid" in proc.stdout
     assert "A2" in proc.stdout and "B3" in proc.stdout
-    assert out.exists()
+    assert not out.exists()
 
 
 def test_workbook_without_calendar_gets_one(tmp_path):

@@ -4,8 +4,9 @@ after the clerk edited 节假日调整 or a new calendar year was published (SPE
 The copy keeps every other sheet. Formulas keep their cached values, except the 回款明细 ones
 that depend on the calendar (起算日期, 回款天数, 回款指数), whose values are recomputed from the
 new calendar, so the file shows correct numbers even before a recalculation. Problems in
-节假日调整 are findings (printed; exit 1 for an error); the calendar is still rebuilt from the
-valid rows. Exit 2: unreadable input, or -o naming the input.
+节假日调整 are findings, printed; with an error among them nothing is written and the exit
+status is 1 (as the refresh_calendar button refuses to refresh). Exit 2: unreadable input, or
+-o naming the input.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from engine.columns import HOLIDAY_SHEET, LEDGER_SHEET
-from engine.findings import exit_code
+from engine.findings import exit_code, has_errors
 from engine.workdays import WorkCalendar
 from jicai import formulas
 from jicai.errors import InputError
@@ -30,6 +31,10 @@ def run(args) -> int:
     _check_output(source, output)
     holidays = book.sheet(HOLIDAY_SHEET.sheet) if book.has(HOLIDAY_SHEET.sheet) else None
     calendar, findings = WorkCalendar.with_overrides(holidays) if holidays is not None else (WorkCalendar.official(), [])
+    if has_errors(findings):  # as the refresh_calendar button: a half-applied schedule would miscount
+        print_findings(findings)
+        print("“节假日调整”有错误，未生成新文件。请改正上面列出的单元格后再刷新。")
+        return 1
     table = calendar.table()
     wb = refresh_workbook(source, table)
     try:
