@@ -7,6 +7,7 @@ import contextlib
 import csv
 import io
 import json
+import shutil
 import subprocess
 from datetime import date, datetime
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import convert_with_libreoffice, run_cli, sha256
+from conftest import IN_CI, convert_with_libreoffice, run_cli, sha256
 from engine.columns import HOLIDAY_SHEET, LEDGER_SHEET, MONTHLY_SHEET
 from jicai.cli import main
 
@@ -225,6 +226,8 @@ def many_institutions(n: int) -> list[list]:
 
 
 def test_printable_report_pdf_pages_and_text(tmp_path, soffice):
+    if not shutil.which("pdftotext") and not IN_CI:
+        pytest.skip("poppler-utils (pdftotext) not installed")
     book = workbook(tmp_path / "月报.xlsx", report=many_institutions(70), ledger=None)
     out = tmp_path / "结果.xlsx"
     assert monthly(str(book), "--month", "2024-04", "-o", str(out)).returncode == 0
