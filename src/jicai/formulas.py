@@ -14,24 +14,19 @@ workbooks we write also carry plain formulas over a hidden 工作日历 sheet:
 Only functions that Excel 2010, WPS and LibreOffice all know (IF, IFERROR, INDEX, MATCH, INT, MAX,
 ISNUMBER): no dynamic arrays, no LET.
 
-openpyxl cannot store a formula's cached result, and a file opened without recalculation (a
-viewer, a phone, Excel in manual mode) would show empty cells. So every formula we add records
-the value the engine computes for it, and `write_cached_values(wb, path)` puts those values into
-the saved file's sheet XML as the cells' <v> elements. The workbook also asks for a full
-recalculation on load (calcPr fullCalcOnLoad), which Excel and WPS honour.
+Every formula we add also records the value it computes (jicai.cached_values), written into the
+saved file next to the formula, so a file opened without recalculation still shows numbers. The
+workbook also asks for a full recalculation on load (calcPr fullCalcOnLoad), which Excel honours.
 """
 from __future__ import annotations
 
 import os
 import re
 from copy import copy
-import weakref
-import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime
-from pathlib import Path, PurePosixPath
+from datetime import date
+from pathlib import Path
 from typing import Any, Iterable, Sequence
-from xml.sax.saxutils import escape
 
 import numpy as np
 import pandas as pd
@@ -42,6 +37,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from engine.cells import col_index, col_letter, parse_dates
 from engine.columns import CALENDAR_SHEET, HOLIDAY_SHEET
+from jicai.cached_values import cache_value, cached_values, number_text, write_cached_values  # noqa: F401 (re-exported)
 from jicai.xlsx_template import BODY_FONT, BORDER, DATE_FORMAT, HEADER_FILL, HEADER_FONT, RATE_FORMAT
 
 CAL = CALENDAR_SHEET.sheet  # 工作日历
@@ -67,20 +63,7 @@ MONTHLY_RATES: tuple[tuple[str, str, str], ...] = (
     ("回款率", "settled", "purchased"),
 )
 
-# ---------------------------------------------------------------- cached values
-
-# worksheet -> {(row, column): cached value}; weak so a discarded workbook frees its cache.
-_CACHE: "weakref.WeakKeyDictionary[Worksheet, dict[tuple[int, int], Any]]" = weakref.WeakKeyDictionary()
-
-
-def cache_value(ws: Worksheet, row: int, column: int, value: Any) -> None:
-    """Record the result a formula cell computes, written to the file by write_cached_values."""
-    _CACHE.setdefault(ws, {})[(row, column)] = value
-
-
-def cached_values(ws: Worksheet) -> dict[tuple[int, int], Any]:
-    return _CACHE.get(ws, {})
-
+# ---------------------------------------------------------------- saving
 
 def request_full_recalc(wb: Workbook) -> None:
     """Excel, WPS (and LibreOffice when so configured) recalculate every formula on open."""
@@ -94,96 +77,6 @@ def save_workbook(wb: Workbook, path: str | Path) -> Path:
     from jicai.xlsx_template import save
 
     return save(wb, path)
-
-
-def write_cached_values(wb: Workbook, path: str | Path) -> None:
-    """Insert the recorded results of formula cells as <v> elements of the saved file.
-
-    openpyxl writes a formula cell as <c r="K2" s="5"><f>…</f><v/></c>; we fill the <v> (and add
-    t="str" for text results). The sheet XML is rewritten with one regex pass per sheet."""
-    path = Path(path)
-    todo = {ws.title: cache for ws in wb.worksheets if (cache := _CACHE.get(ws))}
-    if not todo:
-        return
-    with zipfile.ZipFile(path) as z:
-        infos = z.infolist()
-        parts = {i.filename: z.read(i.filename) for i in infos}
-    changed = False
-    for title, part in _sheet_parts(parts).items():
-        if title in todo:
-            xml = parts[part].decode("utf-8")
-            parts[part] = _fill_values(xml, todo[title]).encode("utf-8")
-            changed = True
-    if not changed:
-        return
-    tmp = path.with_name(path.name + ".tmp")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
-        for info in infos:
-            z.writestr(info, parts[info.filename], compress_type=zipfile.ZIP_DEFLATED)
-    os.replace(tmp, path)
-
-
-_FORMULA_CELL = re.compile(r'<c r="([A-Z]{1,3})(\d+)"((?: s="\d+")?)>(<f>.*?</f>)(?:<v\s*/>|<v></v>)</c>', re.S)
-
-
-def _fill_values(xml: str, cache: dict[tuple[int, int], Any]) -> str:
-    letters: dict[str, int] = {}
-
-    def repl(m: re.Match) -> str:
-        letter, row = m.group(1), int(m.group(2))
-        col = letters.get(letter) or letters.setdefault(letter, col_index(letter) + 1)
-        key = (row, col)
-        if key not in cache:
-            return m.group(0)
-        typ, text = _xml_value(cache[key])
-        return f'<c r="{letter}{row}"{m.group(3)}{typ}>{m.group(4)}<v>{text}</v></c>'
-
-    return _FORMULA_CELL.sub(repl, xml)
-
-
-def _xml_value(value: Any) -> tuple[str, str]:
-    if value is None:
-        return ' t="str"', ""
-    if isinstance(value, bool):
-        return ' t="b"', "1" if value else "0"
-    if isinstance(value, (datetime, date)):
-        return "", _num(excel_serial(value))
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        return "", _num(value)
-    return ' t="str"', escape(str(value))
-
-
-def _num(x) -> str:
-    x = float(x)
-    return str(int(x)) if x.is_integer() else repr(x)
-
-
-def excel_serial(value: date | datetime) -> float:
-    d = value.date() if isinstance(value, datetime) else value
-    return float((np.datetime64(d, "D") - np.datetime64("1899-12-30", "D")).astype(int))
-
-
-def _sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
-    """Sheet title -> zip part path, from workbook.xml and its relationships."""
-    wb_xml = parts["xl/workbook.xml"].decode("utf-8")
-    rels = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
-    targets = {}
-    for m in re.finditer(r"<Relationship\b([^>]*)/?>", rels):
-        attrs = dict(re.findall(r'(\w+)="([^"]*)"', m.group(1)))
-        if "Id" in attrs and "Target" in attrs:
-            target = attrs["Target"]
-            targets[attrs["Id"]] = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-    out = {}
-    for m in re.finditer(r"<sheet\b([^>]*)/?>", wb_xml):
-        attrs = dict(re.findall(r'([\w:]+)="([^"]*)"', m.group(1)))
-        rid = next((v for k, v in attrs.items() if k.endswith(":id")), None)
-        if rid in targets:
-            out[_unescape(attrs["name"])] = targets[rid]
-    return out
-
-
-def _unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
 
 
 # ---------------------------------------------------------------- 工作日历
@@ -301,7 +194,7 @@ def ledger_formulas(row: int, *, accepted: str, invoiced: str, paid: str, start:
               f"-INDEX({CAL_CUMULATIVE},MATCH({j},{CAL_DATES},0))")
     days_f = (f'=IF(OR({h}="",NOT(ISNUMBER({j}))),"",'
               f'IFERROR(IF(INT({h})<{j},JC_DATE_ORDER,{lookup}),JC_DATE_NOT_COVERED))')
-    index_f = f'=IF(ISNUMBER({k}),{k}/{_num(index_days)},"")'
+    index_f = f'=IF(ISNUMBER({k}),{k}/{number_text(index_days)},"")'
     return start_f, days_f, index_f
 
 
@@ -329,7 +222,7 @@ def add_ledger_formulas(ws: Worksheet, calendar: pd.DataFrame | CalendarArrays, 
     values = ledger_values(f_vals, g_vals, h_vals, cal, index_days)
     cols = [col_index(c) + 1 for c in (start, days, index)]
     styles = [_style_like(ws, first_row, col, fmt) for col, fmt in zip(cols, (DATE_FORMAT, "0", "0.00"))]
-    cache = _CACHE.setdefault(ws, {})
+    cache = cached_values(ws)
     for i, row in enumerate(range(first_row, last_row + 1)):
         formulas = ledger_formulas(row, accepted=accepted, invoiced=invoiced, paid=paid, start=start, days=days,
                                    index_days=index_days)
@@ -387,7 +280,7 @@ def add_rate_formulas(ws: Worksheet, rates: Sequence[tuple[str, str, str, str]],
     src = source if source is not None else ws
     rows_in_src = list(source_rows) if source_rows is not None else list(range(first_row, last_row + 1))
     prefix = "" if source is None else f"{_quote_sheet(source.title)}!"
-    cache = _CACHE.setdefault(ws, {})
+    cache = cached_values(ws)
     for target, _header, num, den in rates:
         numerators = _column_values(src, num, rows=rows_in_src)
         denominators = _column_values(src, den, rows=rows_in_src)
@@ -553,7 +446,7 @@ def add_appeal_formulas(wb: Workbook, *, formula_rows: int = TEMPLATE_FORMULA_RO
     cal = CalendarArrays.from_table(table)
     p0, p1 = cal.position(sub.value), cal.position(rep.value)
     col, style = col_index(target) + 1, _style_like(ws, first, col_index(target) + 1, "0")
-    cache = _CACHE.setdefault(ws, {})
+    cache = cached_values(ws)
     for i, row in enumerate(range(first, last + 1)):
         g, j = f"{submitted}{row}", f"{replied}{row}"
         cell = ws.cell(row=row, column=col, value=(
@@ -588,7 +481,7 @@ def recompute_known_formulas(ws: Worksheet, table: pd.DataFrame) -> None:
     """Cached values for this module's same-sheet rate and appeal formulas in `ws`, computed
     from the cells they refer to (after openpyxl loaded a file, which drops cached values)."""
     cal = None
-    cache = _CACHE.setdefault(ws, {})
+    cache = cached_values(ws)
     for row in ws.iter_rows():
         for cell in row:
             text = cell.value
