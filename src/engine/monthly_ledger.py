@@ -45,8 +45,8 @@ class LedgerTable:
 def distinct_dates(values: pd.Series) -> DateColumn:
     """parse_dates, run once per distinct value and spread back (same result, ~50x faster on a ledger)."""
     raw = values.reset_index(drop=True)
-    codes, uniques = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=False)
-    parsed = parse_dates(pd.Series(uniques, dtype=object))
+    codes, uniques = raw.factorize(use_na_sentinel=False)
+    parsed = parse_dates(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
     return DateColumn(value=parsed.value[codes], blank=parsed.blank[codes], invalid=parsed.invalid[codes], raw=raw)
 
 
@@ -60,8 +60,8 @@ def canonical_text(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     different values) takes a shortcut — ASCII is unchanged by NFKC, so when no value has
     whitespace at either end the texts are already canonical, which two C-level passes over the
     joined values tell, instead of a million Python calls."""
-    raw = values.to_numpy(dtype=object)
-    codes, uniques = pd.factorize(raw, use_na_sentinel=False)
+    codes, uniques = pd.Series(values.array).factorize(use_na_sentinel=False)
+    uniques = np.asarray(uniques, dtype=object)
     if len(uniques) > 1000 and infer_dtype(uniques, skipna=False) == "string":
         joined = "\x00".join(uniques)
         if joined.isascii() and (not any(c in joined for c in _ASCII_SPACE) or not _EDGE_SPACE.search(joined)):
