@@ -270,6 +270,23 @@ def test_import_checks_the_batch_deadline(tmp_path):
     assert check_json(path, "--as-of", "2026-12-01", expect=0)["ok"]
 
 
+def test_batch_settings_give_the_scheme_and_the_import_district(tmp_path):
+    from importlib import resources
+
+    text = resources.files("engine.schemes").joinpath("wuhan-default.toml").read_text(encoding="utf-8")
+    (tmp_path / "宽松.toml").write_text(text.replace('name = "wuhan-default"', 'name = "宽松"').replace(
+        '{ header = "约定采购量完成率得分", max = 20 }', '{ header = "约定采购量完成率得分", max = 30 }').replace(
+        "total = 100", "total = 110"), encoding="utf-8")
+    batches = ("批次设置", [BATCH_SHEET.headers, ["2026-01", "第一批", "宽松.toml", datetime(2099, 1, 1), "武昌区"]])
+    rows = [row(scores=[25, *GOOD[1:]], total=105), row(variety="GC2_2", district="江岸区")]
+    path = workbook(tmp_path / "a.xlsx", rows, after=[batches])
+    assert check_json(path, expect=0)["findings"] == []          # 25 allowed by the batch's scheme
+    assert "score-out-of-range" in {f["code"] for f in check_json(path, "--scheme", "wuhan-default", expect=1)["findings"]}
+    assert cells(check_json(path, "--import", expect=1)) == [("district-mismatch", "A3")]
+    assert cells(check_json(path, "--import", "--district", "江岸区", expect=1)) == [("district-mismatch", "A2")]
+    assert "宽松" in check(path, expect=0).stdout
+
+
 def test_does_not_import_openpyxl_or_xlwings(tmp_path):
     import subprocess
 

@@ -2,7 +2,12 @@
 
 Reads the sheet with python-calamine (no openpyxl, no xlwings on this path: it must stay fast
 on 100k rows) and never writes anything. The engine is imported inside run() on purpose: the
-sheet is read in the background meanwhile. Exit 0 no error finding, 1 error findings, 2 unusable
+sheet is read in the background meanwhile.
+
+When the workbook has a 批次设置 sheet (SPEC §3.5b), its current batch (the latest deadline)
+gives the scheme unless --scheme is given (as `jicai retention` does), and with --import its
+区域 is the district unless --district is given, and its 填报截止时间 is checked against
+--as-of (default now). Exit 0 no error finding, 1 error findings, 2 unusable
 input (raised as InputError / SchemeError and printed as one line by jicai.cli).
 """
 from __future__ import annotations
@@ -21,8 +26,8 @@ def run(args) -> int:
     guess = args.sheet or (SCORE_SHEET.sheet if book.has(SCORE_SHEET.sheet) else (book.sheet_names or [None])[0])
     if guess:
         book.prefetch(guess)
-        if args.import_mode and book.has(BATCH_SHEET.sheet):
-            book.prefetch(BATCH_SHEET.sheet)
+    if book.has(BATCH_SHEET.sheet):
+        book.prefetch(BATCH_SHEET.sheet)
 
     from engine.findings import exit_code, sort_key
     from engine.scheme import load_scheme
@@ -35,9 +40,12 @@ def run(args) -> int:
         if args.sheet:
             raise InputError(f"{book.path.name} 中找不到工作表“{args.sheet}”。现有工作表：{'、'.join(book.sheet_names)}。")
         raise InputError(f"{book.path.name} 中没有任何工作表。")
-    scheme = load_scheme(args.scheme)
+    batch = _current_batch(book.sheet(BATCH_SHEET.sheet)) if book.has(BATCH_SHEET.sheet) else None
+    scheme = load_scheme(args.scheme or _batch_scheme(book, batch))
     as_of = _as_of(args.as_of)  # a bad --as-of is unusable input even without a 批次设置 sheet
-    result = check_scores(book.sheet(name), scheme, import_mode=args.import_mode, district=args.district)
+    # importing: the workbook's own district (批次设置.区域) unless --district says otherwise
+    district = args.district or (batch.district if args.import_mode and batch is not None and batch.district else None)
+    result = check_scores(book.sheet(name), scheme, import_mode=args.import_mode, district=district)
     findings = list(result.findings)
     if args.import_mode and book.has(BATCH_SHEET.sheet):
         findings += _deadline_findings(book.sheet(BATCH_SHEET.sheet), as_of)
@@ -46,7 +54,7 @@ def run(args) -> int:
         print_json({"ok": exit_code(findings) == 0, "rows": result.rows, "findings": findings_json(findings)})
     else:
         print(f"工作表“{name}”（方案 {scheme.name}{'，导入模式' if args.import_mode else ''}"
-              f"{'，辖区 ' + args.district if args.district else ''}）")
+              f"{'，辖区 ' + district if district else ''}）")
         print_findings(findings, result.rows)
     return exit_code(findings)
 
@@ -57,6 +65,25 @@ def _deadline_findings(batch_sheet, as_of) -> list:
     from engine.batches import check_deadline
 
     return list(check_deadline(batch_sheet, as_of))
+
+
+def _current_batch(batch_sheet):
+    """The batch an import belongs to (engine.batches: the latest deadline)."""
+    from engine.batches import current_batch, parse_batches
+
+    return current_batch(parse_batches(batch_sheet)[0])
+
+
+def _batch_scheme(book, batch) -> str | None:
+    """The 方案 of the current batch (as jicai retention): a relative .toml path is relative
+    to the workbook."""
+    if batch is None or not batch.scheme:
+        return None
+    if batch.scheme.lower().endswith(".toml"):
+        candidate = book.path.parent / batch.scheme
+        if candidate.exists():
+            return str(candidate)
+    return batch.scheme
 
 
 def _as_of(text: str | None):
