@@ -7,42 +7,49 @@ Chinese summary; -o writes the result workbook (never over an input file).
 """
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import re
 from pathlib import Path
 
-from engine.cells import parse_date
 from engine.columns import HOLIDAY_SHEET, LEDGER_SHEET, MONTHLY_SHEET
-from engine.findings import exit_code
-from engine.monthly import MonthlyResult, compute_monthly, parse_month
-from engine.scheme import DEFAULT_MONTHLY_SCHEME, load_scheme
 from jicai.errors import InputError
 from jicai.readers import open_workbook
-from jicai.report import print_findings, print_json
+
+_MONTH = re.compile(r"^\s*\d{4}-(0?[1-9]|1[0-2])\s*$")
 
 
 def run(args) -> int:
-    try:
-        parse_month(args.month)
-    except ValueError as exc:
-        raise InputError(f"--month：{exc}") from None
+    if not _MONTH.match(args.month or ""):
+        raise InputError(f"--month：月份“{args.month}”无效，请写成 YYYY-MM，例如 2012-03。")
+    _check_output(args)
+    book = open_workbook(args.file)
+    # calamine parses the sheets in the background (without the GIL) while pandas, pydantic
+    # and the engine are imported and the --ledger file is read
+    report_name = _report_sheet(book)
+    for name in (report_name, HOLIDAY_SHEET.sheet, None if args.ledger else LEDGER_SHEET.sheet):
+        if name and book.has(name):
+            book.prefetch(name)
+
+    from engine.cells import parse_date
+    from engine.findings import exit_code
+    from engine.monthly import compute_monthly, prepare_ledger
+    from engine.scheme import DEFAULT_MONTHLY_SCHEME, load_scheme
+    from jicai.report import print_json
+
     as_of = None
     if args.as_of:
         as_of = parse_date(args.as_of)
         if as_of is None:
             raise InputError(f"--as-of 的值“{args.as_of}”不是有效日期。请写成 2012-04-10 的形式。")
-    _check_output(args)
     scheme = load_scheme(args.scheme, default=DEFAULT_MONTHLY_SCHEME)
-    book = open_workbook(args.file)
     holidays = book.sheet(HOLIDAY_SHEET.sheet) if book.has(HOLIDAY_SHEET.sheet) else None
-    # a --ledger file is read and prepared on the second core while the workbook's report is read
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pending = pool.submit(_read_ledger, args.ledger, holidays, args.month, as_of, scheme) if args.ledger else None
-        report = book.sheet(_report_sheet(book))
-        if pending is not None:
-            ledger_source, ledger = pending.result()
-        else:
-            ledger_source = ledger = book.sheet(LEDGER_SHEET.sheet) if book.has(LEDGER_SHEET.sheet) else None
-    result = compute_monthly(report, ledger, holidays, args.month, as_of, scheme)
+    if args.ledger:
+        from jicai.ledger import read_ledger_file
+        ledger_source = read_ledger_file(args.ledger)
+        ledger = prepare_ledger(ledger_source, holidays, args.month, as_of, scheme)
+    else:
+        ledger_source = ledger = book.sheet(LEDGER_SHEET.sheet) if book.has(LEDGER_SHEET.sheet) else None
+    report = book.sheet(report_name)
+    result = compute_monthly(report, ledger, holidays, args.month.strip(), as_of, scheme)
     if args.output:
         from jicai.monthly_output import write_monthly
         write_monthly(args.output, result, report=report, ledger=ledger_source, holidays=holidays, scheme=scheme)
@@ -51,14 +58,6 @@ def run(args) -> int:
     else:
         _print_summary(result, args)
     return exit_code(result.findings)
-
-
-def _read_ledger(path: str, holidays, month: str, as_of, scheme):
-    """(the ledger as read, the engine's prepared LedgerTable)."""
-    from engine.monthly import prepare_ledger
-    from jicai.ledger import read_ledger_file
-    source = read_ledger_file(path)
-    return source, prepare_ledger(source, holidays, month, as_of, scheme)
 
 
 def _report_sheet(book) -> str:
@@ -88,7 +87,9 @@ def _fmt_index(x) -> str:
     return "—" if x is None or x != x else f"{x:.3f}"
 
 
-def _print_summary(result: MonthlyResult, args) -> None:
+def _print_summary(result, args) -> None:
+    from jicai.report import print_findings
+
     print(f"{result.month} 三统一月报（报告日期 {result.as_of.isoformat()}）：机构 {len(result.institutions)} 家，"
           f"县(区) {len(result.counties)} 个，市 {len(result.cities)} 个，未结清采购 {len(result.open)} 笔。")
     head = "配备率 配送率 使用率 回款率 年累计回款率 平均回款指数 年累计平均回款指数"
