@@ -22,12 +22,11 @@ def run(args) -> int:
         raise InputError(f"--month：月份“{args.month}”无效，请写成 YYYY-MM，例如 2012-03。")
     _check_output(args)
     book = open_workbook(args.file)
-    # calamine parses the sheets in the background (without the GIL) while pandas, pydantic
-    # and the engine are imported and the --ledger file is read
+    # calamine parses the report in the background (without the GIL) while pandas, pydantic and
+    # the engine are imported. One sheet only: a CalamineWorkbook cannot read two sheets at once
+    # ("Already borrowed"), so every other sheet is read after this one has been collected.
     report_name = _report_sheet(book)
-    for name in (report_name, HOLIDAY_SHEET.sheet, None if args.ledger else LEDGER_SHEET.sheet):
-        if name and book.has(name):
-            book.prefetch(name)
+    book.prefetch(report_name)
 
     from engine.cells import parse_date
     from engine.findings import exit_code
@@ -41,6 +40,7 @@ def run(args) -> int:
         if as_of is None:
             raise InputError(f"--as-of 的值“{args.as_of}”不是有效日期。请写成 2012-04-10 的形式。")
     scheme = load_scheme(args.scheme, default=DEFAULT_MONTHLY_SCHEME)
+    report = book.sheet(report_name)
     holidays = book.sheet(HOLIDAY_SHEET.sheet) if book.has(HOLIDAY_SHEET.sheet) else None
     if args.ledger:
         from jicai.ledger import read_ledger_file
@@ -48,7 +48,6 @@ def run(args) -> int:
         ledger = prepare_ledger(ledger_source, holidays, args.month, as_of, scheme)
     else:
         ledger_source = ledger = book.sheet(LEDGER_SHEET.sheet) if book.has(LEDGER_SHEET.sheet) else None
-    report = book.sheet(report_name)
     result = compute_monthly(report, ledger, holidays, args.month.strip(), as_of, scheme)
     if args.output:
         from jicai.monthly_output import write_monthly
