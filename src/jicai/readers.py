@@ -7,6 +7,7 @@ Files are opened read-only; nothing here can modify the input.
 """
 from __future__ import annotations
 
+import os
 import re
 import threading
 import zipfile
@@ -39,6 +40,9 @@ class Workbook:
         self.sheet_names: list[str] = list(self._book.sheet_names)
         self._cache: dict = {}
         self._pending: dict[str, Future] = {}
+        # A CalamineWorkbook parses one sheet at a time ("Already borrowed" otherwise), so two
+        # prefetched sheets take turns; the error-cell scan still overlaps with the parse.
+        self._calamine_lock = threading.Lock()
 
     def has(self, name: str) -> bool:
         return name in self.sheet_names
@@ -72,8 +76,9 @@ class Workbook:
         with ThreadPoolExecutor(max_workers=1) as pool:
             errors = pool.submit(_error_cells, self.path, self.sheet_names.index(name), cancel)
             try:
-                ws = self._book.get_sheet_by_name(name)
-                rows = ws.to_python(skip_empty_area=False)
+                with self._calamine_lock:
+                    ws = self._book.get_sheet_by_name(name)
+                    rows = ws.to_python(skip_empty_area=False)
             except Exception as exc:
                 cancel.set()
                 raise InputError(f"无法读取工作表“{name}”（{_short(exc)}）。请用 Excel 打开并另存为 .xlsx 后再试。") from None
@@ -138,6 +143,7 @@ _SCAN_CHUNK = 1 << 22  # inflate 4 MB at a time, so a cancelled scan stops early
 
 def _error_cells(path: Path, sheet_index: int, cancel: threading.Event | None = None) -> list[tuple[int, str, str]]:
     """(0-based row, column letters, text) of every cell typed t="e" in the sheet's XML."""
+    _lower_thread_priority()
     if not zipfile.is_zipfile(path):
         return []
     chunks: list[bytes] = []
@@ -165,6 +171,15 @@ def _error_cells(path: Path, sheet_index: int, cancel: threading.Event | None = 
         for m in pattern.finditer(xml):
             cells.append((int(m.group(2)) - 1, m.group(1).decode(), m.group(3).decode("utf-8", "replace")))
     return cells
+
+
+def _lower_thread_priority() -> None:
+    """The scan is often not needed (cancelled when the sheet has no empty cell): on Linux, let
+    the calamine read and the command's imports have the CPU first when cores are scarce."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except (AttributeError, OSError):  # Windows, macOS threads: not supported, harmless
+        pass
 
 
 def _put_error_cells(rows: list[list], cells: list[tuple[int, str, str]]) -> None:
