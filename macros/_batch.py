@@ -3,22 +3,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from engine.cells import normalize_text
 from engine.columns import BATCH_SHEET
-from engine.sheet import locate
 from macros._sheet_io import has_sheet, read_sheet
 
 
-def batch_district(book) -> str | None:
-    """区域 of the batch settings (the district this workbook belongs to), if one is given."""
+def _current_batch(book):
+    """The batch an import belongs to: engine.batches.current_batch (the latest deadline), the
+    same rule as `jicai scores check --import`, so the button and the command agree."""
     if not has_sheet(book, BATCH_SHEET.sheet):
         return None
-    located = locate(read_sheet(book, BATCH_SHEET.sheet), BATCH_SHEET)
-    if "district" in located.missing:
-        return None
-    values = [normalize_text(v) for v in located.frame["district"]]
-    values = [v for v in values if v]
-    return values[0] if values else None
+    from engine.batches import current_batch, parse_batches
+    return current_batch(parse_batches(read_sheet(book, BATCH_SHEET.sheet))[0])
+
+
+def batch_district(book) -> str | None:
+    """区域 of the current batch (the district this workbook belongs to), if one is given."""
+    batch = _current_batch(book)
+    return batch.district if batch is not None and batch.district else None
 
 
 def batch_findings(book, as_of: datetime | None = None) -> list:
@@ -32,10 +33,6 @@ def batch_findings(book, as_of: datetime | None = None) -> list:
 def batch_scheme(book):
     """The scheme named in the current batch's 方案 (engine.batches.current_batch), else the
     default one."""
-    from engine.batches import current_batch, parse_batches
     from engine.scheme import load_scheme
-    name = None
-    if has_sheet(book, BATCH_SHEET.sheet):
-        batch = current_batch(parse_batches(read_sheet(book, BATCH_SHEET.sheet))[0])
-        name = batch.scheme if batch is not None and batch.scheme else None
-    return load_scheme(name)
+    batch = _current_batch(book)
+    return load_scheme(batch.scheme if batch is not None and batch.scheme else None)

@@ -7,7 +7,6 @@ from datetime import datetime
 
 from engine.columns import RESULT_SHEET_NAME, SCORE_SHEET
 from engine.findings import has_errors
-from engine.scheme import load_scheme
 from engine.scores import check_scores as check_score_sheet
 from macros._findings_ui import finish, show_findings
 from macros._pick import pick_sheet
@@ -37,8 +36,10 @@ def _score_sheet(book):
 
 def check_scores(book, district: str | None = None) -> list:
     """校验考核表: every finding painted, listed in 校验报告, summarised in an alert."""
+    from macros._batch import batch_scheme
+
     sheet = _score_sheet(book)
-    result = check_score_sheet(sheet, load_scheme(None), district=district)
+    result = check_score_sheet(sheet, batch_scheme(book), district=district)
     show_findings(book, result.findings, label="校验考核表", rows=result.rows)
     return result.findings
 
@@ -47,11 +48,11 @@ def import_scores(book, district: str | None = None, as_of: datetime | None = No
     """导入考核评分: check in import mode (医保考核评分 required, rows of other districts and
     a passed deadline refused); with any error nothing is written. Otherwise the scores go to
     考核结果 (replaced) and one line is appended to 导入记录."""
-    from macros._batch import batch_findings, batch_district
+    from macros._batch import batch_district, batch_findings, batch_scheme
 
     sheet = _score_sheet(book)
     district = district or batch_district(book)
-    result = check_score_sheet(sheet, load_scheme(None), import_mode=True, district=district)
+    result = check_score_sheet(sheet, batch_scheme(book), import_mode=True, district=district)
     findings = list(result.findings) + batch_findings(book, as_of)
     if has_errors(findings) or result.rows == 0:
         note = "" if result.rows else "没有可导入的数据行。"

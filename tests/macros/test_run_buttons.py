@@ -2,6 +2,7 @@
 opened and recalculated by LibreOffice and its values read back."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import openpyxl
@@ -288,3 +289,21 @@ def test_every_button_output_recalculates_in_libreoffice(tmp_path, soffice):
                         assert got == pytest.approx(cell.value), f"{button} {ws.title}!{cell.coordinate}"
                     elif isinstance(cell.value, str) and cell.value:
                         assert got == cell.value, f"{button} {ws.title}!{cell.coordinate}"
+
+
+def test_import_button_and_cli_take_district_from_the_current_batch(tmp_path):
+    """批次设置 lists an earlier batch of 汉阳区 first; the current batch (latest deadline) is
+    江岸区's, so the 汉阳区 row is the one refused — by the button as by `jicai scores check --import`."""
+    from engine.columns import BATCH_SHEET
+
+    rows = [score_row("汉阳区", "H009", "丙医院", "1", bureau=70),
+            score_row("江岸区", "H001", "甲医院", "1", bureau=88)]
+    batches = [BATCH_SHEET.headers, ["2024-01", "2024年第一批", "wuhan-default", "2024-06-30", "汉阳区"], future_batch()]
+    src = score_book(tmp_path / "in.xlsx", rows, extra_sheets={BATCH_SHEET.sheet: batches})
+    out = tmp_path / "out.xlsx"
+    assert run("import_scores", src, out).returncode == 1
+    button = {(r[3], r[2]) for r in report_rows(out) if r[3] == "district-mismatch"}
+    cli = run_cli("scores", "check", str(src), "--import", "--json")
+    assert cli.returncode == 1
+    command = {(f["code"], f["cell"]) for f in json.loads(cli.stdout)["findings"] if f["code"] == "district-mismatch"}
+    assert button == command == {("district-mismatch", "A2")}
