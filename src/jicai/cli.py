@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     sv = sub.add_parser("serve", help="启动加载项服务（xlwings Server）")
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=8000)
-    sv.add_argument("--config", help="服务配置文件（令牌、用户辖区、请求大小上限），见 addin/README.md")
+    sv.add_argument("--config", help="服务配置文件（令牌、用户辖区、请求大小上限），见 README.md “Excel 加载项”一节")
     sv.set_defaults(module="serve")
 
     tp = sub.add_parser("templates", help="生成空白模板和示例工作簿")

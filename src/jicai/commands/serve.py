@@ -169,7 +169,7 @@ def run(args) -> int:
     config = load_config()
     print(f"集采助手加载项服务：{scheme}://{args.host}:{args.port}/  清单：{scheme}://{args.host}:{args.port}/manifest.xml")
     if not certs:
-        print("未找到 addin/certs/localhost+2.pem，使用 HTTP（仅供测试；Excel 加载项需要 HTTPS，见 addin/README.md）。")
+        print("未找到 addin/certs/localhost+2.pem，使用 HTTP（仅供测试；Excel 加载项需要 HTTPS，见 README.md “Excel 加载项”一节）。")
     if config.auth_required:
         print(f"已启用身份验证：{len(config.users)} 个用户。")
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
