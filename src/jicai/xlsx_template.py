@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
+import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -166,7 +168,28 @@ def save(wb: Workbook, path: str | Path) -> Path:
     wb.save(path)
     from jicai.formulas import write_cached_values  # formula cells of jicai.formulas carry their values
     write_cached_values(wb, path)
+    _make_reproducible(path)
     return path
+
+
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def _make_reproducible(path: Path) -> None:
+    """Same workbook, same bytes: openpyxl stamps the save time into docProps/core.xml and every
+    zip entry, so regenerating an unchanged template would show as a change in git."""
+    with zipfile.ZipFile(path) as z:
+        parts = [(info.filename, z.read(info.filename)) for info in z.infolist()]
+    stamp = FIXED_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts:
+            if name == "docProps/core.xml":
+                data = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", data)
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIMESTAMP.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
+    tmp.replace(path)
 
 
 def all_builders() -> dict[str, Callable[[], Workbook]]:
