@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from engine.cells import plain_value
 from engine.columns import HOLIDAY_SHEET, LEDGER_SHEET, MONTHLY_SHEET
 from macros._errors import MacroStop
 from macros._findings_ui import finish, show_findings
@@ -122,19 +123,12 @@ def print_monthly(book) -> list:
 
 
 def _get(record, key: str) -> Any:
-    value = record.get(key) if hasattr(record, "get") else None
-    if value is None:
-        return None
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-    if isinstance(value, float) and value != value:
-        return None
-    return value
+    return plain_value(record.get(key) if hasattr(record, "get") else None)
 
 
 def _rows(columns: Sequence[tuple], frame) -> list[list[Any]]:
     data = [frame[key].tolist() if key in frame else [None] * len(frame) for _, _, key, _ in columns]
-    return [[_get({"v": v}, "v") for v in values] for values in zip(*data)]
+    return [[plain_value(v) for v in values] for values in zip(*data)]
 
 
 def _frame_sheet(book, name: str, columns: Sequence[tuple], frame, *, rows=None, extra=None):

@@ -229,6 +229,18 @@ def parse_numbers(values: pd.Series) -> NumberColumn:
     return NumberColumn(value=value, blank=blank, as_text=as_text, invalid=invalid, raw=raw)
 
 
+def plain_value(value):
+    """An engine value as a plain Python one for writers: numpy scalars become Python
+    numbers, NaN becomes None; everything else (text, dates, Decimal) is returned as is."""
+    if value is None:
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
 def display(value) -> str:
     """A raw value as the clerk would see it, for messages."""
     if isinstance(value, float) and value.is_integer():

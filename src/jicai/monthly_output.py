@@ -27,7 +27,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from engine.cells import col_index, col_letter, split_a1
+from engine.cells import col_index, col_letter, plain_value, split_a1
 from engine.columns import LEDGER_SHEET, MONTHLY_SHEET
 from engine.findings import SEVERITY_LABEL, Finding, Severity, sort_key, summary_line
 from engine.monthly import MonthlyResult
@@ -100,20 +100,11 @@ def write_monthly(path: str | Path, result: MonthlyResult, *, report: SheetData 
 # ------------------------------------------------------------------ helpers
 
 
-def _value(v: Any) -> Any:
-    if v is None:
-        return None
-    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
-        v = v.item()
-    if isinstance(v, float) and v != v:
-        return None
-    return v
-
 
 def _write_row(ws: Worksheet, row: int, columns: Sequence[tuple], values: Sequence[Any], *, bold: bool = False,
                start_col: int = 1) -> None:
     for j, ((_, _, _, fmt), value) in enumerate(zip(columns, values), start=start_col):
-        cell = set_cell(ws, row, j, _value(value))
+        cell = set_cell(ws, row, j, plain_value(value))
         cell.font = Font(name="宋体", size=10, bold=bold)
         cell.border = BORDER
         if fmt:
@@ -190,7 +181,7 @@ def _copy_sheet(wb: Workbook, title: str, source: SheetData | Located, marks) ->
         for i, values in enumerate(source.rows):
             for j, value in enumerate(values):
                 if value is not None and value != "":
-                    set_cell(ws, source.first_row + i, source.first_col + j + 1, _value(value))
+                    set_cell(ws, source.first_row + i, source.first_col + j + 1, plain_value(value))
         name = source.name
     template = LEDGER_SHEET if title == LEDGER_OUT else MONTHLY_SHEET
     for j, column in enumerate(template.columns, start=1):
@@ -220,7 +211,7 @@ def _copy_located(ws: Worksheet, located: Located, rows: np.ndarray | None = Non
         j = col_index(letter) + 1
         for r, value in zip(frame.index.tolist(), frame[column.key].tolist()):
             if value is not None and value != "":
-                set_cell(ws, r, j, _value(value))
+                set_cell(ws, r, j, plain_value(value))
 
 
 def _ledger_sheet(wb: Workbook, result: MonthlyResult, ledger: SheetData | Located, marks) -> tuple[Worksheet, list[int]]:
@@ -235,9 +226,9 @@ def _ledger_sheet(wb: Workbook, result: MonthlyResult, ledger: SheetData | Locat
         else:
             for r in keep:
                 for j, value in enumerate(ledger.rows[r - ledger.first_row]):
-                    set_cell(ws, r, ledger.first_col + j + 1, _value(value))
+                    set_cell(ws, r, ledger.first_col + j + 1, plain_value(value))
             for j, value in enumerate(ledger.rows[0]):
-                set_cell(ws, 1, j + 1, _value(value))
+                set_cell(ws, 1, j + 1, plain_value(value))
         ws.cell(row=1, column=14, value=f"回款明细共 {len(f)} 行，超过 {LEDGER_ROWS_LIMIT} 行，这里只列出本月结清和未结清的采购（行号与原表相同）。")
         _paint(ws, {k: v for k, v in marks.get(LEDGER_OUT, {}).items() if k[0] in set(keep.tolist())})
         rows = keep.tolist()
@@ -254,7 +245,7 @@ def _ledger_sheet(wb: Workbook, result: MonthlyResult, ledger: SheetData | Locat
               "index": dict(zip(f.index.tolist(), f["index"].tolist()))}
     for r in rows:
         for j, (_, _, key, fmt) in enumerate(LEDGER_EXTRA, start=base + 1):
-            cell = ws.cell(row=r, column=j, value=_value(values[key][r]))
+            cell = ws.cell(row=r, column=j, value=plain_value(values[key][r]))
             cell.number_format = fmt
     return ws, rows
 

@@ -11,7 +11,7 @@ integer cents, so the values equal the Decimal results exactly.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -20,7 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from engine.cells import col_letter, split_a1
+from engine.cells import col_letter, plain_value, split_a1
 from engine.findings import SEVERITY_LABEL, Finding, Severity, sort_key, summary_line
 from engine.retention import RetentionResult
 from engine.sheet import SheetData
@@ -116,17 +116,6 @@ def _styled(ws, value, number_format: str | None = None, fill: PatternFill | Non
     return c
 
 
-def _plain(value: Any) -> Any:
-    """A raw input value as data: numpy scalars to Python, NaN to blank, '=...' text stays text."""
-    if value is None:
-        return None
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-    if isinstance(value, float) and value != value:
-        return None
-    return value
-
-
 def _text_cell(ws, value: str):
     c = WriteOnlyCell(ws, value=value)
     c.data_type = "s"  # '=...' from a clerk's cell is text, never a formula
@@ -171,7 +160,7 @@ def _details_sheet(wb: Workbook, result: RetentionResult, details: SheetData, he
         row_no = details.first_row + i
         out: list = []
         for j in range(width):
-            value = _plain(raw[j]) if j < len(raw) else None
+            value = plain_value(raw[j]) if j < len(raw) else None
             mark = marks.get((row_no, j))
             if row_no == header_row:
                 out.append(_header(ws, [(value, 14)], offset=details.first_col + j)[0])

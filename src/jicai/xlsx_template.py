@@ -12,7 +12,7 @@ import importlib
 import pkgutil
 import re
 import zipfile
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -206,20 +206,3 @@ def all_builders() -> dict[str, Callable[[], Workbook]]:
 def generate_all(out_dir: str | Path) -> list[Path]:
     out = Path(out_dir)
     return [save(build(), out / name) for name, build in sorted(all_builders().items())]
-
-
-def as_excel_value(value: Any) -> Any:
-    """Engine values to what openpyxl writes: Decimal -> float, numpy scalars -> Python, NaN -> None."""
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        return float(value)
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-    if isinstance(value, float) and value != value:
-        return None
-    if isinstance(value, datetime) and value.time() == datetime.min.time():
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return value
