@@ -23,3 +23,20 @@ def test_prefetching_every_sheet_at_once_reads_each_correctly(tmp_path):
         assert len(rows) == 2000
         assert rows[0][0] == k and rows[1999][1] == 2000
         assert rows[6][3] == "#N/A"  # error cell restored despite the concurrent reads
+
+
+def test_output_path_rules(tmp_path):
+    import pytest
+
+    from jicai.errors import InputError
+    from jicai.output_path import prepare_output_path
+
+    source = tmp_path / "in.xlsx"
+    source.write_bytes(b"PK")
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(source)
+    for bad in (source, link, tmp_path / "out.csv"):
+        with pytest.raises(InputError):
+            prepare_output_path(bad, [source])
+    out = prepare_output_path(tmp_path / "new" / "out.xlsx", [source, None])
+    assert out.parent.is_dir()

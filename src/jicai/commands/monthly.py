@@ -8,10 +8,10 @@ Chinese summary; -o writes the result workbook (never over an input file).
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from engine.columns import HOLIDAY_SHEET, LEDGER_SHEET, MONTHLY_SHEET
 from jicai.errors import InputError
+from jicai.output_path import prepare_output_path
 from jicai.readers import open_workbook
 
 _MONTH = re.compile(r"^\s*\d{4}-(0?[1-9]|1[0-2])\s*$")
@@ -20,7 +20,8 @@ _MONTH = re.compile(r"^\s*\d{4}-(0?[1-9]|1[0-2])\s*$")
 def run(args) -> int:
     if not _MONTH.match(args.month or ""):
         raise InputError(f"--month：月份“{args.month}”无效，请写成 YYYY-MM，例如 2012-03。")
-    _check_output(args)
+    if args.output:
+        prepare_output_path(args.output, [args.file, args.ledger])
     book = open_workbook(args.file)
     # calamine parses the report in the background (without the GIL) while pandas, pydantic and
     # the engine are imported. One sheet only: a CalamineWorkbook cannot read two sheets at once
@@ -65,17 +66,6 @@ def _report_sheet(book) -> str:
     if len(book.sheet_names) == 1:
         return book.sheet_names[0]
     raise InputError(f"{book.path.name} 中找不到工作表“{MONTHLY_SHEET.sheet}”。现有工作表：{'、'.join(book.sheet_names)}。")
-
-
-def _check_output(args) -> None:
-    if not args.output:
-        return
-    out = Path(args.output).resolve()
-    inputs = [Path(p).resolve() for p in (args.file, args.ledger) if p]
-    if out in inputs:
-        raise InputError(f"输出文件 {args.output} 与输入文件相同。为保护原始数据，请另选一个输出文件名。")
-    if out.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise InputError(f"输出文件 {args.output} 应为 .xlsx 工作簿。")
 
 
 def _fmt_rate(x) -> str:

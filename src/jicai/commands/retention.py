@@ -10,12 +10,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from engine.batches import current_batch, parse_batches
-from engine.columns import BATCH_SHEET, DETAIL_SHEET, RESULT_SHEET_NAME, SCORE_SHEET
+from engine.columns import DETAIL_SHEET, RESULT_SHEET_NAME, SCORE_SHEET
 from engine.findings import exit_code, sort_key
 from engine.retention import RetentionResult, compute_retention
 from engine.scheme import load_scheme
 from jicai.errors import InputError
+from jicai.batch_settings import batch_scheme_ref, current_batch_of
+from jicai.output_path import prepare_output_path
 from jicai.readers import Workbook, open_workbook
 from jicai.report import print_findings
 
@@ -29,8 +30,8 @@ def run(args) -> int:
     score_sheet = _score_sheet_name(scores_book)
     output = Path(args.output) if args.output else None
     if output is not None:
-        _check_output(output, [book.path, scores_book.path])
-    scheme = load_scheme(args.scheme or _batch_scheme(book))
+        prepare_output_path(output, [book.path, scores_book.path])
+    scheme = load_scheme(args.scheme or batch_scheme_ref(book, current_batch_of(book)))
     details = book.sheet(DETAIL_SHEET.sheet)
     result = compute_retention(details, scores_book.sheet(score_sheet), scheme, what_if=args.what_if)
     if output is not None:
@@ -54,31 +55,6 @@ def _score_sheet_name(book: Workbook) -> str:
             return name
     raise InputError(f"{book.path.name} 中找不到“{RESULT_SHEET_NAME}”或“{SCORE_SHEET.sheet}”工作表，无法取得医保考核评分。"
                      f"请先导入考核评分，或用 --scores 指定评分工作簿。")
-
-
-def _batch_scheme(book: Workbook) -> str | None:
-    """The 方案 of the current batch; a relative file path is relative to the workbook."""
-    if not book.has(BATCH_SHEET.sheet):
-        return None
-    batches, _ = parse_batches(book.sheet(BATCH_SHEET.sheet))
-    batch = current_batch(batches)
-    if batch is None or not batch.scheme:
-        return None
-    if batch.scheme.lower().endswith(".toml"):
-        candidate = book.path.parent / batch.scheme
-        if candidate.exists():
-            return str(candidate)
-    return batch.scheme
-
-
-def _check_output(output: Path, inputs: list[Path]) -> None:
-    if output.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise InputError(f"输出文件 {output.name} 必须是 .xlsx 工作簿。")
-    for path in inputs:
-        if output.resolve() == path.resolve():
-            raise InputError(f"输出文件不能与输入文件 {path.name} 相同：输入文件不会被修改，请另取一个文件名。")
-    if not output.parent.exists():
-        raise InputError(f"输出文件夹 {output.parent} 不存在。")
 
 
 def _print_summary(result: RetentionResult, score_sheet: str, scheme_name: str, output: Path | None) -> None:

@@ -14,15 +14,7 @@ import sys
 from pathlib import Path
 
 from jicai.errors import InputError
-
-
-def same_file(a: Path, b: Path) -> bool:
-    if a.resolve() == b.resolve():
-        return True
-    try:
-        return b.exists() and os.path.samefile(a, b)
-    except OSError:
-        return False
+from jicai.output_path import prepare_output_path
 
 
 def run_on_payload(name: str, payload: dict, **context):
@@ -51,10 +43,7 @@ def run(args) -> int:
     if args.macro not in BY_NAME:
         raise InputError(f"没有名为“{args.macro}”的按钮。可用：{'、'.join(BY_NAME)}。")
     source, target = Path(args.file), Path(args.output)
-    if same_file(source, target):
-        raise InputError("-o 输出文件不能与输入文件相同：输入文件不会被修改，请换一个输出文件名。")
-    if target.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise InputError(f"输出文件“{target.name}”应为 .xlsx 文件。")
+    prepare_output_path(target, [source])
     values = load_values(source)
     import openpyxl
     workbook = openpyxl.load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm")

@@ -40,8 +40,10 @@ def run(args) -> int:
         if args.sheet:
             raise InputError(f"{book.path.name} 中找不到工作表“{args.sheet}”。现有工作表：{'、'.join(book.sheet_names)}。")
         raise InputError(f"{book.path.name} 中没有任何工作表。")
-    batch = _current_batch(book.sheet(BATCH_SHEET.sheet)) if book.has(BATCH_SHEET.sheet) else None
-    scheme = load_scheme(args.scheme or _batch_scheme(book, batch))
+    from jicai.batch_settings import batch_scheme_ref, current_batch_of
+
+    batch = current_batch_of(book)
+    scheme = load_scheme(args.scheme or batch_scheme_ref(book, batch))
     as_of = _as_of(args.as_of)  # a bad --as-of is unusable input even without a 批次设置 sheet
     # importing: the workbook's own district (批次设置.区域) unless --district says otherwise
     district = args.district or (batch.district if args.import_mode and batch is not None and batch.district else None)
@@ -65,25 +67,6 @@ def _deadline_findings(batch_sheet, as_of) -> list:
     from engine.batches import check_deadline
 
     return list(check_deadline(batch_sheet, as_of))
-
-
-def _current_batch(batch_sheet):
-    """The batch an import belongs to (engine.batches: the latest deadline)."""
-    from engine.batches import current_batch, parse_batches
-
-    return current_batch(parse_batches(batch_sheet)[0])
-
-
-def _batch_scheme(book, batch) -> str | None:
-    """The 方案 of the current batch (as jicai retention): a relative .toml path is relative
-    to the workbook."""
-    if batch is None or not batch.scheme:
-        return None
-    if batch.scheme.lower().endswith(".toml"):
-        candidate = book.path.parent / batch.scheme
-        if candidate.exists():
-            return str(candidate)
-    return batch.scheme
 
 
 def _as_of(text: str | None):
