@@ -388,7 +388,6 @@ def _column_values(ws: Worksheet, letter: str, first: int | None = None, last: i
 # ---------------------------------------------------------------- whole workbooks
 
 TEMPLATE_FORMULA_ROWS = 2000  # blank rows of a template that already carry the formulas
-APPEAL_DAYS_HEADER = "回复用时(工作日)"
 
 
 def workbook_calendar_table(wb: Workbook) -> pd.DataFrame:
@@ -427,41 +426,15 @@ def add_monthly_formulas(wb: Workbook, *, formula_rows: int = TEMPLATE_FORMULA_R
                 protect_header(wb[name])
 
 
-def add_appeal_formulas(wb: Workbook, *, formula_rows: int = TEMPLATE_FORMULA_ROWS, protect: bool = True) -> None:
-    """An appeals register made self-computing: the 工作日历 sheet and, after 回访方式, the working
-    days from 提交日期 to 回复日期 (blank until replied), header rows locked."""
+def add_appeal_calendar(wb: Workbook, *, protect: bool = True) -> None:
+    """An appeals register (reply deadlines count working days): the 工作日历 sheet, so plain
+    formulas a clerk writes can count working days with 调休; the header row locked. SPEC §3.5c
+    columns only — no formula column of ours."""
     from engine.columns import APPEAL_SHEET
 
-    table = workbook_calendar_table(wb)
-    write_calendar_sheet(wb, table)
-    define_messages(wb)
-    ws = wb[APPEAL_SHEET.sheet]
-    n = len(APPEAL_SHEET.columns)
-    target = col_letter(n)
-    submitted, replied = APPEAL_SHEET.letter("submitted"), APPEAL_SHEET.letter("replied")
-    _write_headers(ws, APPEAL_SHEET.header_row, [(target, APPEAL_DAYS_HEADER, 12)])
-    first, last = APPEAL_SHEET.header_row + 1, max(_last_data_row(ws, n), formula_rows + 1)
-    sub = parse_dates(pd.Series(_column_values(ws, submitted, first, last), dtype=object))
-    rep = parse_dates(pd.Series(_column_values(ws, replied, first, last), dtype=object))
-    cal = CalendarArrays.from_table(table)
-    p0, p1 = cal.position(sub.value), cal.position(rep.value)
-    col, style = col_index(target) + 1, _style_like(ws, first, col_index(target) + 1, "0")
-    cache = cached_values(ws)
-    for i, row in enumerate(range(first, last + 1)):
-        g, j = f"{submitted}{row}", f"{replied}{row}"
-        cell = ws.cell(row=row, column=col, value=(
-            f'=IF(OR({g}="",{j}=""),"",IFERROR(INDEX({CAL_CUMULATIVE},MATCH(INT({j}),{CAL_DATES},0))'
-            f'-INDEX({CAL_CUMULATIVE},MATCH(INT({g}),{CAL_DATES},0)),JC_DATE_NOT_COVERED))'))
-        cell._style = copy(style)
-        if sub.blank[i] or rep.blank[i]:
-            cache[(row, col)] = ""
-        elif p0[i] < 0 or p1[i] < 0:
-            cache[(row, col)] = MSG_NOT_COVERED
-        else:
-            cache[(row, col)] = int(cal.cumulative[p1[i]] - cal.cumulative[p0[i]])
-    request_full_recalc(wb)
-    if protect:
-        protect_header(ws)
+    write_calendar_sheet(wb, workbook_calendar_table(wb))
+    if protect and APPEAL_SHEET.sheet in wb.sheetnames:
+        protect_header(wb[APPEAL_SHEET.sheet])
 
 
 def _last_data_row(ws: Worksheet, columns: int) -> int:
@@ -474,13 +447,11 @@ def _last_data_row(ws: Worksheet, columns: int) -> int:
 
 
 _RATE_SHAPE = re.compile(r'^=IFERROR\(IF\(AND\(ISNUMBER\(([A-Z]{1,3})(\d+)\),ISNUMBER\(([A-Z]{1,3})(\d+)\),')
-_APPEAL_SHAPE = re.compile(r'^=IF\(OR\(([A-Z]{1,3})(\d+)="",([A-Z]{1,3})(\d+)=""\),"",IFERROR\(INDEX\(工作日历')
 
 
-def recompute_known_formulas(ws: Worksheet, table: pd.DataFrame) -> None:
-    """Cached values for this module's same-sheet rate and appeal formulas in `ws`, computed
-    from the cells they refer to (after openpyxl loaded a file, which drops cached values)."""
-    cal = None
+def recompute_known_formulas(ws: Worksheet) -> None:
+    """Cached values for this module's same-sheet rate formulas in `ws`, computed from the cells
+    they refer to (after openpyxl loaded a file, which drops cached values)."""
     cache = cached_values(ws)
     for row in ws.iter_rows():
         for cell in row:
@@ -491,13 +462,3 @@ def recompute_known_formulas(ws: Worksheet, table: pd.DataFrame) -> None:
                 num = ws[f"{m.group(1)}{m.group(2)}"].value
                 den = ws[f"{m.group(3)}{m.group(4)}"].value
                 cache[(cell.row, cell.column)] = _ratio(num, den)
-            elif m := _APPEAL_SHAPE.match(text):
-                cal = cal or CalendarArrays.from_table(table)
-                g = parse_dates(pd.Series([ws[f"{m.group(1)}{m.group(2)}"].value], dtype=object))
-                j = parse_dates(pd.Series([ws[f"{m.group(3)}{m.group(4)}"].value], dtype=object))
-                if g.blank[0] or j.blank[0]:
-                    cache[(cell.row, cell.column)] = ""
-                    continue
-                p0, p1 = cal.position(g.value)[0], cal.position(j.value)[0]
-                cache[(cell.row, cell.column)] = (MSG_NOT_COVERED if p0 < 0 or p1 < 0
-                                                  else int(cal.cumulative[p1] - cal.cumulative[p0]))

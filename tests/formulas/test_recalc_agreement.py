@@ -205,24 +205,22 @@ def test_refreshed_calendar_recalculates_to_the_engine_with_overrides(sample, ca
     assert assert_all_formulas_recalculated_as_cached(out, lo) > 1000
 
 
-def test_appeals_register_reply_days_recalculate_to_the_engine(calendar, recalc, tmp_path):
+def test_appeals_register_calendar_counts_reply_days_with_plain_formulas(calendar, recalc, tmp_path):
+    """The appeals register carries 工作日历: a clerk's own INDEX/MATCH formula counts the working
+    days of a reply across the 2025 National Day exactly as the engine does."""
     from jicai.templates import retention as retention_templates
 
     path = save(retention_templates.build_appeal_sample(), tmp_path / "appeals.xlsx")
     wb = openpyxl.load_workbook(path)
     ws = wb["申诉台账"]
-    assert ws.protection.sheet and wb["工作日历"].sheet_state == "hidden"
-    # a reply across the 2025 National Day, typed in by the clerk
-    ws["G2"], ws["J2"] = date(2025, 9, 26), date(2025, 10, 13)
+    assert ws.protection.sheet and not ws.protection.password and wb["工作日历"].sheet_state == "hidden"
+    assert [c.value for c in ws[1] if c.value is not None] == [c.header for c in retention_templates.APPEAL_SHEET.columns]
+    spans = [(date(2025, 9, 26), date(2025, 10, 13)), (date(2012, 1, 20), date(2012, 2, 3)), (date(2025, 3, 3), date(2025, 3, 3))]
+    for r, (submitted, replied) in enumerate(spans, start=20):
+        ws[f"G{r}"], ws[f"J{r}"] = submitted, replied
+        ws[f"N{r}"] = (f"=INDEX(工作日历!$C:$C,MATCH(J{r},工作日历!$A:$A,0))"
+                       f"-INDEX(工作日历!$C:$C,MATCH(G{r},工作日历!$A:$A,0))")
     wb.save(tmp_path / "edited.xlsx")
     lo = openpyxl.load_workbook(recalc(tmp_path / "edited.xlsx"), data_only=True)["申诉台账"]
-    header = [c.value for c in lo[1]]
-    g, j, m = header.index("提交日期"), header.index("回复日期"), header.index(F.APPEAL_DAYS_HEADER)
-    replied = 0
-    for row in lo.iter_rows(min_row=2, values_only=True):
-        if _blank(row[g]) or _blank(row[j]):
-            assert _blank(row[m])
-            continue
-        assert row[m] == int(calendar.count(_day(row[g]), _day(row[j]))[0])
-        replied += 1
-    assert replied >= 2
+    got = [lo[f"N{r}"].value for r in range(20, 20 + len(spans))]
+    assert got == [int(calendar.count(a, b)[0]) for a, b in spans]

@@ -59,7 +59,7 @@ def refresh_workbook(source: Path, table):
     values.close()
     formulas.write_calendar_sheet(wb, table)
     for ws in wb.worksheets:
-        formulas.recompute_known_formulas(ws, table)
+        formulas.recompute_known_formulas(ws)
     if LEDGER_SHEET.sheet in wb.sheetnames:
         _recompute_ledger(wb[LEDGER_SHEET.sheet], table)
     return wb

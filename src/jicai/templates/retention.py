@@ -19,7 +19,7 @@ from datetime import date, datetime
 
 from engine.columns import APPEAL_SHEET, BATCH_SHEET, DETAIL_SHEET, FUNDS, SCORE_SHEET
 from engine.scheme import load_scheme
-from jicai.formulas import add_appeal_formulas
+from jicai.formulas import add_appeal_calendar
 from jicai.templates.scores import seed_rows
 from jicai.xlsx_template import add_template_sheet, new_workbook
 
@@ -103,7 +103,7 @@ def build_batch_sample():
 def build_appeal_blank():
     wb = new_workbook()
     add_template_sheet(wb, APPEAL_SHEET)
-    add_appeal_formulas(wb)  # 工作日历 + 回复用时(工作日) + locked header (issue 6)
+    add_appeal_calendar(wb)  # 工作日历 + locked header (issue 6)
     return wb
 
 
@@ -111,7 +111,7 @@ def build_appeal_sample():
     wb = new_workbook()
     add_template_sheet(wb, APPEAL_SHEET, rows=SAMPLE_APPEALS)
     add_template_sheet(wb, BATCH_SHEET, rows=[SAMPLE_BATCH], validated_rows=50, landscape=False)
-    add_appeal_formulas(wb)  # 工作日历 + 回复用时(工作日) + locked header (issue 6)
+    add_appeal_calendar(wb)  # 工作日历 + locked header (issue 6)
     return wb
 
 
