@@ -24,6 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from _timing import best_of
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 YEAR = 2025
@@ -74,13 +76,6 @@ def make_ledger(path: Path, n_inst: int, n: int, rng: np.random.Generator) -> No
     frame.to_csv(path, index=False, encoding="utf-8")
 
 
-def best_of(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main() -> None:

@@ -25,6 +25,8 @@ from contextlib import redirect_stdout
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from _timing import best_of
+
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 
@@ -63,13 +65,6 @@ def build_workbook(path: Path, hospitals: int, varieties: int) -> Path:
     return path
 
 
-def best_of(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def calamine_read(path: Path) -> None:

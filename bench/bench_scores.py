@@ -21,6 +21,8 @@ import time
 from contextlib import redirect_stdout
 from pathlib import Path
 
+from _timing import best_of
+
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 
@@ -56,13 +58,6 @@ def build_sheet(path: Path, hospitals: int = 1000, varieties: int = 100, blank_b
     return path
 
 
-def best_of(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def calamine_read(path: Path) -> None:

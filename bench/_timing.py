@@ -1,0 +1,16 @@
+"""Timing helper shared by the bench scripts (run as `python bench/bench_x.py`, so this
+folder is on sys.path)."""
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+
+def best_of(fn: Callable[[], object], repeat: int) -> float:
+    """Fastest of `repeat` runs, in seconds: the least disturbed by other load on the machine."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
