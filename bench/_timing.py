@@ -14,3 +14,13 @@ def best_of(fn: Callable[[], object], repeat: int) -> float:
         fn()
         times.append(time.perf_counter() - t0)
     return min(times)
+
+
+def calamine_read(path, *sheets: str) -> None:
+    """The floor every end-to-end figure is compared with: python-calamine reading the
+    named sheets' values, nothing else."""
+    import python_calamine as pc
+
+    book = pc.CalamineWorkbook.from_path(str(path))
+    for name in sheets:
+        book.get_sheet_by_name(name).to_python(skip_empty_area=False)

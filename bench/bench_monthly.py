@@ -76,8 +76,6 @@ def make_ledger(path: Path, n_inst: int, n: int, rng: np.random.Generator) -> No
     frame.to_csv(path, index=False, encoding="utf-8")
 
 
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--institutions", type=int, default=5000)

@@ -21,7 +21,7 @@ import time
 from contextlib import redirect_stdout
 from pathlib import Path
 
-from _timing import best_of
+from _timing import best_of, calamine_read
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
@@ -56,15 +56,6 @@ def build_sheet(path: Path, hospitals: int = 1000, varieties: int = 100, blank_b
     wb.save(tmp)
     tmp.replace(path)
     return path
-
-
-
-
-def calamine_read(path: Path) -> None:
-    import python_calamine as pc
-
-    book = pc.CalamineWorkbook.from_path(str(path))
-    book.get_sheet_by_name("自评分数表").to_python(skip_empty_area=False)
 
 
 def openpyxl_read(path: Path) -> None:
@@ -123,7 +114,7 @@ def main() -> None:
 
     # interleaved rounds, best of each: other processes on the machine slow all figures alike
     cases = [
-        ("python-calamine read (floor)", lambda: calamine_read(path)),
+        ("python-calamine read (floor)", lambda: calamine_read(path, "自评分数表")),
         ("jicai scores check, in-process", lambda: check_in_process(path)),
         ("jicai scores check --json, subprocess", lambda: check_subprocess(path)),
         ("python-calamine read, subprocess", lambda: calamine_subprocess(path)),
