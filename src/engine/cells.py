@@ -136,16 +136,19 @@ def blank_mask(values) -> np.ndarray:
 def blank_rows(grid: np.ndarray) -> np.ndarray:
     """For a 2-D object array: True where every cell of the row is blank (see blank_mask).
 
-    Cheaper than blank_mask(grid).all(axis=1) on big sheets: the C-level test settles nearly
-    every row; only a row whose first non-empty cell is whitespace text is looked at again."""
+    Cheaper than blank_mask(grid).all(axis=1) on big sheets (see below)."""
     if grid.size == 0:
         return np.ones(grid.shape[0], dtype=bool)
-    simple = np.array(pd.isna(grid) | (grid == ""), dtype=bool)
-    blank = simple.all(axis=1)
-    rows = np.flatnonzero(~blank)
-    first = np.argmin(simple[rows], axis=1)  # first cell of the row that is not simply empty
-    for i in rows[_whitespace_text(grid[rows, first])]:
-        blank[i] = bool(blank_mask(grid[i]).all())
+    # Column by column over the rows still possibly blank: the first column settles nearly
+    # every row of a filled sheet, so the other columns are looked at only for a few rows.
+    candidates = np.arange(grid.shape[0])
+    for j in range(grid.shape[1]):
+        cells = grid[candidates, j]
+        candidates = candidates[blank_mask(cells)]
+        if not len(candidates):
+            break
+    blank = np.zeros(grid.shape[0], dtype=bool)
+    blank[candidates] = True
     return blank
 
 
@@ -198,10 +201,13 @@ def parse_numbers(values: pd.Series) -> NumberColumn:
     """Parse a column of raw cells as numbers, classifying every cell."""
     raw = values.reset_index(drop=True)
     n = len(raw)
-    v = raw.to_numpy(dtype=object)
     blank = np.zeros(n, dtype=bool)
     as_text = np.zeros(n, dtype=bool)
     invalid = np.zeros(n, dtype=bool)
+    if raw.dtype.kind in "fiu":  # already numbers (a CSV column of numbers): nothing to classify
+        value = raw.to_numpy(dtype=float)
+        return NumberColumn(value=value, blank=np.isnan(value), as_text=as_text, invalid=invalid, raw=raw)
+    v = raw.to_numpy(dtype=object)
     # Fastest path: every cell a float/int (a fully filled score column) — one C pass.
     if n and _infer_dtype(v, skipna=False) in ("floating", "integer", "mixed-integer-float"):
         value = v.astype(float)

@@ -69,16 +69,24 @@ class MonthlyResult:
             "counties": _records(self.counties, ("city", "county"), ranks=True),
             "cities": _records(self.cities, ("city",), ranks=True),
             "province": (_records(self.province, ()) or [{}])[0],
-            "open": [{"code": c, "order": o, "start": s, "workdays": _int(w)}
+            "open": [{"code": c, "order": o, "start": s, "workdays": w}
                      for c, o, s, w in zip(self.open["code"].tolist(), self.open["order"].tolist(),
-                                           _iso_dates(self.open["start"]), self.open["workdays"].tolist())],
+                                           _iso_dates(self.open["start"]), _ints(self.open["workdays"]))],
             "findings": [f.as_dict() for f in sorted(self.findings, key=sort_key)],
         }
 
 
 def _iso_dates(values: pd.Series) -> list[str]:
-    days = np.array(values.tolist(), dtype="datetime64[D]") if len(values) else np.array([], dtype="datetime64[D]")
-    return np.datetime_as_string(days, unit="D").tolist()
+    return np.datetime_as_string(values.to_numpy().astype("datetime64[D]"), unit="D").tolist()
+
+
+def _ints(values: pd.Series) -> list[int | None]:
+    """Whole numbers as Python ints, NaN as None (a column at a time, not a call per cell)."""
+    v = values.to_numpy(dtype=float)
+    missing = np.isnan(v)
+    out = np.where(missing, 0, v).astype(np.int64).astype(object)
+    out[missing] = None
+    return out.tolist()
 
 
 def _int(x) -> int | None:
@@ -221,6 +229,5 @@ def _open(ledger: LedgerTable | None) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     f = ledger.frame
     o = f[f["open"] & ~f["dup"]]
-    start = o["start"].to_numpy().astype("datetime64[D]").astype(object)  # datetime.date
-    return pd.DataFrame({"code": o["code"].to_numpy(), "order": o["order"].to_numpy(), "start": start,
+    return pd.DataFrame({"code": o["code"].to_numpy(), "order": o["order"].to_numpy(), "start": o["start"].to_numpy(),
                          "workdays": np.maximum(o["open_days"].to_numpy(), 0), "row": o.index.to_numpy()})

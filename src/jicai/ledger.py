@@ -65,11 +65,30 @@ def _read_csv(path: Path, encoding: str) -> Located:
     head_located = locate(SheetData(LEDGER_SHEET.sheet, [header]), LEDGER_SHEET)
     width = len(header)
     amount = None if "amount" in head_located.missing else col_index(head_located.letters["amount"])
-    dtype = {j: str for j in range(width) if j != amount}
-    frame = pd.read_csv(path, sep=sep, header=None, skiprows=1, names=list(range(width)), dtype=dtype,
-                        keep_default_na=False, na_values=[""], skip_blank_lines=False, encoding=encoding,
-                        engine="c", index_col=False)
+    order = None if "order" in head_located.missing else col_index(head_located.letters["order"])
+    # Text columns whose values repeat (institutions, regions, dates) are read as categories:
+    # the C parser hashes their bytes and makes one Python string per distinct value, not one
+    # per row, so the engine never factorizes a million strings. 采购单号 is distinct on every
+    # row, where a category would only add a sort: it is read as plain text.
+    dtype = {j: object if j == order else "category" for j in range(width) if j != amount}
+    with _serial_parser():
+        frame = pd.read_csv(path, sep=sep, header=None, skiprows=1, names=list(range(width)), dtype=dtype,
+                            keep_default_na=False, na_values=[""], skip_blank_lines=False, encoding=encoding,
+                            engine="c", index_col=False)
     return _located(head_located, frame, amount)
+
+
+def _serial_parser():
+    """pandas >= 3.1 splits a large CSV across threads, but gives category columns up after a
+    full parallel pass (the chunks' categories differ) and reads the file again; one serial
+    read is the faster of the two. Older pandas has no such option and reads serially anyway."""
+    from contextlib import nullcontext
+
+    try:
+        pd.get_option("mode.max_threads")
+    except (KeyError, pd.errors.OptionError):
+        return nullcontext()
+    return pd.option_context("mode.max_threads", 1)
 
 
 def _located(head: Located, frame: pd.DataFrame, amount: int | None) -> Located:
@@ -83,8 +102,8 @@ def _located(head: Located, frame: pd.DataFrame, amount: int | None) -> Located:
         values = frame[j]
         if j == amount and not pd.api.types.is_numeric_dtype(values):
             values = pd.Series(_numbers(values.to_numpy(dtype=object)))
-        # text stays a pandas string array: its factorize (the engine's next step) is faster than on objects
-        data[column.key] = values.array if j != amount else values.to_numpy(dtype=object)
+        # text stays a Categorical (codes + distinct values) for the engine's canonical_text
+        data[column.key] = values.array if j != amount or values.dtype == object else values.to_numpy()
     # fully blank lines (kept so row numbers match the file): only rows with a blank first
     # column can be, so the whole-row test runs on those few
     candidates = np.flatnonzero(pd.isna(frame[0]).to_numpy()) if len(frame) else np.zeros(0, dtype=int)

@@ -324,3 +324,30 @@ def test_big_ledger_copy_keeps_the_month_only(tmp_path, monkeypatch):
     ws = openpyxl.load_workbook(out, data_only=True)["回款明细"]
     assert ws["E2"].value == "P1" and ws["E5"].value == "P4" and ws["E6"].value is None  # March purchase left out
     assert "只列出本月" in ws["N1"].value
+
+
+def test_messy_csv_ledger_gives_what_the_same_rows_in_a_sheet_give(tmp_path):
+    """The CSV reader (categories straight from the parser) and the workbook reader agree on
+    every value, finding and cell: institutions out of sorted order, a ledger-only institution,
+    blank and whitespace cells, full-width text, a blank line, a duplicate 采购单号."""
+    rows = [
+        ["宝鸡市", "渭滨区", "B1", "机构B1", "P3", "2024-04-01", "2024-04-01", "2024-04-03", 300],
+        ["西安市", "雁塔区", "Z9", "机构Z9", "P9", "2024-04-01", "2024-04-02", "2024-04-10", 50],   # ledger only
+        ["西安市", " 雁塔区 ", "A2", "机构A2", "P2", "2024-04-08", "2024-04-08", "2024-04-15", "２００"],
+        [None, None, None, None, None, None, None, None, None],                                      # blank line
+        ["西安市", "雁塔区", "A1", None, "P1", "2024-04-01", "2024-04-02", "2024-04-12", 100],      # name blank
+        ["西安市", "碑林区", "A1", "机构A1", "P1", "2024-04-01", None, "2024-04-12", "一百"],         # dup, 2nd county
+        ["西安市", "雁塔区", "A2", "机构A2", "P4", "2024-04-22", "2024-04-23", None, 400],
+        ["宝鸡市", "渭滨区", "Z9", "机构Z9", "P5", "2024-04-02", "2024-04-02", "2024-04-09", " 70 "],
+    ]
+    sheet_book = workbook(tmp_path / "明细在表内.xlsx", ledger=rows)
+    reference = monthly(str(sheet_book), "--month", "2024-04", "--json")
+    only_report = workbook(tmp_path / "只有月报.xlsx", ledger=None)
+    proc = monthly(str(only_report), "--month", "2024-04", "--ledger", str(write_csv(tmp_path / "l.csv", rows)), "--json")
+    assert proc.returncode == reference.returncode == 1
+    got, want = as_json(proc), as_json(reference)
+    assert {f["code"] for f in want["findings"]} >= {"required-blank", "duplicate-row", "region-conflict"}
+    # the workbook reader flags "２００" and " 70 " as numbers stored as text; in a CSV every
+    # number is text, so those two findings are the only difference
+    want["findings"] = [f for f in want["findings"] if f["code"] != "number-as-text"]
+    assert got == want

@@ -115,3 +115,20 @@ def test_parse_dates():
 def test_parse_date():
     assert parse_date("2026-11-22") == date(2026, 11, 22)
     assert parse_date("不是日期") is None
+
+
+def test_parse_numbers_numeric_dtype_column():
+    col = parse_numbers(pd.Series([1.5, np.nan, -2.0], index=[5, 6, 7]))
+    assert col.blank.tolist() == [False, True, False]
+    assert not col.as_text.any() and not col.invalid.any()
+    assert col.value[[0, 2]].tolist() == [1.5, -2.0] and list(col.raw.index) == [0, 1, 2]
+
+
+def test_blank_rows_equals_every_cell_blank_on_random_grids():
+    """The column-by-column shortcut gives exactly blank_mask(grid).all(axis=1)."""
+    rng = np.random.default_rng(7)
+    kinds = np.array([None, "", " ", "\u3000", "\t\n", np.nan, "x", 0.0, " y ", 3], dtype=object)
+    for shape in ((50, 1), (200, 4), (300, 9)):
+        grid = kinds[rng.choice(len(kinds), size=shape, p=[.3, .2, .1, .05, .05, .1, .05, .05, .05, .05])]
+        grid[rng.random(shape[0]) < 0.3] = None  # some fully blank rows
+        assert blank_rows(grid).tolist() == blank_mask(grid).all(axis=1).tolist()

@@ -4,6 +4,8 @@ April 2024: 4–6 April off (清明), Sunday 7 April worked; Sunday 28 April wor
 """
 from datetime import date
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from engine.columns import LEDGER_SHEET, MONTHLY_SHEET
@@ -156,3 +158,18 @@ def test_year_to_date_counts_institutions_absent_this_month():
     assert county["ytd_payment_index"] == pytest.approx((6 / 30 + 5 / 30) / 2)   # March counts A2
     assert county["ytd_payment_rate"] == pytest.approx((1 + 3) / (4 + 4))
     assert county["payment_rate"] == pytest.approx(1 / 4)
+
+
+def test_categorical_ledger_columns_number_values_by_first_appearance():
+    """A CSV ledger arrives as Categoricals (sorted categories); ids must still follow the rows."""
+    from engine.monthly_ledger import _factorized, canonical_text
+
+    values = pd.Categorical(["乙", None, "甲", "乙", " 甲 ", "丙", None])
+    codes, uniques = _factorized(values)
+    assert codes.tolist() == [0, 1, 2, 0, 3, 4, 1]
+    assert uniques.tolist() == ["乙", None, "甲", " 甲 ", "丙"]
+    text, ids = canonical_text(pd.Series(values))
+    assert text.tolist() == ["乙", "", "甲", "乙", "甲", "丙", ""]
+    assert ids.tolist() == [0, 1, 2, 0, 2, 3, 1]
+    plain_text, plain_ids = canonical_text(pd.Series(np.asarray(values, dtype=object), dtype=object))
+    assert plain_text.tolist() == text.tolist() and plain_ids.tolist() == ids.tolist()

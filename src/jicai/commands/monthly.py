@@ -41,11 +41,14 @@ def run(args) -> int:
         if as_of is None:
             raise InputError(f"--as-of 的值“{args.as_of}”不是有效日期。请写成 2012-04-10 的形式。")
     scheme = load_scheme(args.scheme, default=DEFAULT_MONTHLY_SCHEME)
+    ledger_source = None
+    if args.ledger:
+        # the ledger file is parsed while calamine is still reading the report on the other core
+        from jicai.ledger import read_ledger_file
+        ledger_source = read_ledger_file(args.ledger)
     report = book.sheet(report_name)
     holidays = book.sheet(HOLIDAY_SHEET.sheet) if book.has(HOLIDAY_SHEET.sheet) else None
     if args.ledger:
-        from jicai.ledger import read_ledger_file
-        ledger_source = read_ledger_file(args.ledger)
         ledger = prepare_ledger(ledger_source, holidays, args.month, as_of, scheme)
     else:
         ledger_source = ledger = book.sheet(LEDGER_SHEET.sheet) if book.has(LEDGER_SHEET.sheet) else None
