@@ -30,7 +30,7 @@ from engine.monthly_checks import (changes_need_remark, conflicts, missing_insti
                                    zero_denominators)
 from engine.monthly_indicators import INDICATORS, LOW_IS_BEST, compute_levels
 from engine.monthly_ledger import LedgerTable, read_ledger
-from engine.monthly_report import month_key, previous_month, read_report
+from engine.monthly_report import ReportTable, month_key, previous_month, read_report
 from engine.ranking import rank_indicators
 from engine.scheme import Scheme
 from engine.sheet import Located, SheetData
@@ -125,14 +125,20 @@ def prepare_ledger(ledger: SheetData | Located, holidays: SheetData | None, mont
     return read_ledger(ledger, cal, report_date(month, as_of), float(scheme.monthly.index_days))
 
 
-def compute_monthly(report: SheetData | Located, ledger: SheetData | Located | LedgerTable | None,
+def prepare_report(report: SheetData | Located, month: str) -> ReportTable:
+    """The 机构月报 step alone (the CLI runs it while the ledger file is still being parsed);
+    pass the result to compute_monthly as `report`."""
+    return read_report(report, parse_month(month)[0])
+
+
+def compute_monthly(report: SheetData | Located | ReportTable, ledger: SheetData | Located | LedgerTable | None,
                     holidays: SheetData | None, month: str, as_of: date | None, scheme: Scheme) -> MonthlyResult:
     year, mon = parse_month(month)
     ym = month_key(year, mon)
     as_of = report_date(month, as_of)
     rules = scheme.monthly
     cal, findings = calendar_from_sheet(holidays)
-    table = read_report(report, year)
+    table = report if isinstance(report, ReportTable) else read_report(report, year)
     findings += table.findings
     if ledger is None or isinstance(ledger, LedgerTable):
         ledger_table = ledger

@@ -148,10 +148,11 @@ class WorkCalendar:
 
     def _index(self, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(index into the arrays, inside-and-covered mask); NaT is not inside."""
-        nat = np.isnat(days)
-        idx = np.where(nat, 0, (days - self.start).astype("timedelta64[D]").astype(np.int64))
-        inside = ~nat & (idx >= 0) & (idx < len(self.work))
-        idx = np.where(inside, idx, 0)
+        # days since `start` as integers; NaT (the smallest int64) wraps around to a huge number,
+        # and a day before `start` is negative, i.e. huge as unsigned: one comparison finds both
+        offset = days.astype("datetime64[D]", copy=False).view(np.int64) - self.start.astype("datetime64[D]").astype(np.int64)
+        inside = offset.view(np.uint64) < len(self.work)
+        idx = np.where(inside, offset, 0)
         return idx, inside & self.covered_mask[idx]
 
     def covers(self, dates) -> np.ndarray:

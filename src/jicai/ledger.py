@@ -9,6 +9,7 @@ the clerk sees them when the file is opened in Excel (header = row 1). The file 
 from __future__ import annotations
 
 import csv
+from concurrent.futures import Future
 from pathlib import Path
 
 import numpy as np
@@ -17,20 +18,24 @@ import pandas as pd
 from engine.cells import col_index
 from engine.columns import LEDGER_SHEET
 from engine.sheet import Located, SheetData, locate
+from jicai.csv_scan import ScannedColumn, ScannedCsv
 from jicai.errors import InputError
 from jicai.readers import open_workbook
 
 ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 is a superset of GBK and GB2312
 
 
-def read_ledger_file(path: str | Path) -> Located | SheetData:
+def read_ledger_file(path: str | Path, scanned: Future | None = None) -> Located | SheetData:
+    """The ledger as the engine takes it. `scanned`: a jicai.csv_scan of the same file started
+    earlier; used when it succeeded, else the file is read here."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"找不到回款明细文件：{path}")
     if path.is_dir():
         raise InputError(f"{path} 是文件夹，不是回款明细文件。")
     if path.suffix.lower() in (".csv", ".txt"):
-        return read_ledger_csv(path)
+        result = scanned.result() if scanned is not None else None
+        return _located_from_scan(result) if result is not None else read_ledger_csv(path)
     book = open_workbook(path)
     name = LEDGER_SHEET.sheet if book.has(LEDGER_SHEET.sheet) else book.sheet_names[0] if book.sheet_names else None
     if name is None:
@@ -115,6 +120,37 @@ def _located(head: Located, frame: pd.DataFrame, amount: int | None) -> Located:
         located_frame = located_frame[~blank]
     head.frame = located_frame
     return head
+
+
+def _located_from_scan(scanned: ScannedCsv) -> Located:
+    """The same Located as _read_csv gives, from a polars scan: repeating text as Categoricals
+    (codes and distinct values straight from the scan), distinct text as objects, 金额 as
+    floats when every filled cell is a number, else through _numbers like the pandas reader."""
+    head = locate(SheetData(LEDGER_SHEET.sheet, [scanned.header]), LEDGER_SHEET)
+    data = {}
+    for column in LEDGER_SHEET.columns:
+        if column.key in head.missing:
+            data[column.key] = np.full(scanned.rows, None, dtype=object)
+            continue
+        scan = scanned.columns[col_index(head.letters[column.key])]
+        if column.key == "amount":
+            data[column.key] = scan.numbers if scan.numbers is not None else _numbers(_texts(scan))
+        elif scan.codes is not None:
+            dtype = pd.CategoricalDtype(pd.Index(scan.uniques, dtype=object))
+            data[column.key] = pd.Categorical.from_codes(scan.codes, dtype=dtype, validate=False)
+        else:
+            data[column.key] = scan.text
+    frame = pd.DataFrame(data, index=pd.RangeIndex(2, 2 + scanned.rows))
+    if scanned.blank.any():
+        frame = frame[~scanned.blank]
+    head.frame = frame
+    return head
+
+
+def _texts(scan: ScannedColumn) -> np.ndarray:
+    if scan.codes is None:
+        return scan.text
+    return np.append(np.asarray(scan.uniques, dtype=object), None)[scan.codes]  # code -1: the None
 
 
 def _numbers(values: np.ndarray) -> np.ndarray:

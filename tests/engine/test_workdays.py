@@ -116,3 +116,14 @@ def test_holiday_sheet_bad_rows_are_findings():
     cal, more = calendar_from_sheet(sheet)
     assert [f.code for f in more if f.code == "calendar-from-workbook"] == ["calendar-from-workbook"]
     assert cal.is_workday(["2027-02-06"]).tolist() == [True]
+
+
+def test_index_of_dates_outside_the_arrays_nat_and_other_units():
+    """Before the first year, after the last, NaT, and datetime64 in seconds (a DataFrame's unit)."""
+    cal = WorkCalendar.official()
+    days = np.array(["1969-12-31", "2003-12-31", "2004-01-02", "2026-12-31", "2027-01-01", "NaT"], dtype="datetime64[D]")
+    assert cal.covers(days).tolist() == [False, False, True, True, False, False]
+    assert cal.covers(days.astype("datetime64[s]")).tolist() == [False, False, True, True, False, False]
+    counts, uncovered = cal.count_masked(np.array(["2004-01-01", "1900-01-01"], dtype="datetime64[s]"),
+                                         np.array(["2004-01-05", "2004-01-05"], dtype="datetime64[D]"))
+    assert counts[0] == 2 and np.isnan(counts[1]) and uncovered.tolist() == [False, True]

@@ -28,10 +28,15 @@ def run(args) -> int:
     # ("Already borrowed"), so every other sheet is read after this one has been collected.
     report_name = _report_sheet(book)
     book.prefetch(report_name)
+    scanned = None
+    if args.ledger and str(args.ledger).lower().endswith((".csv", ".txt")):
+        # a CSV ledger is parsed by polars' native threads while pandas & co. are imported
+        from jicai.csv_scan import scan_in_background
+        scanned = scan_in_background(args.ledger)
 
     from engine.cells import parse_date
     from engine.findings import exit_code
-    from engine.monthly import compute_monthly, prepare_ledger
+    from engine.monthly import compute_monthly, prepare_ledger, prepare_report
     from engine.scheme import DEFAULT_MONTHLY_SCHEME, load_scheme
     from jicai.report import print_json
 
@@ -42,17 +47,22 @@ def run(args) -> int:
             raise InputError(f"--as-of 的值“{args.as_of}”不是有效日期。请写成 2012-04-10 的形式。")
     scheme = load_scheme(args.scheme, default=DEFAULT_MONTHLY_SCHEME)
     ledger_source = None
-    if args.ledger:
-        # the ledger file is parsed while calamine is still reading the report on the other core
+    if args.ledger and scanned is None:
+        # parsed with pandas while calamine is still reading the report on the other core
         from jicai.ledger import read_ledger_file
         ledger_source = read_ledger_file(args.ledger)
     report = book.sheet(report_name)
+    # the report is checked while polars may still be parsing the ledger
+    report_table = prepare_report(report, args.month)
     holidays = book.sheet(HOLIDAY_SHEET.sheet) if book.has(HOLIDAY_SHEET.sheet) else None
     if args.ledger:
+        if scanned is not None:
+            from jicai.ledger import read_ledger_file
+            ledger_source = read_ledger_file(args.ledger, scanned)
         ledger = prepare_ledger(ledger_source, holidays, args.month, as_of, scheme)
     else:
         ledger_source = ledger = book.sheet(LEDGER_SHEET.sheet) if book.has(LEDGER_SHEET.sheet) else None
-    result = compute_monthly(report, ledger, holidays, args.month.strip(), as_of, scheme)
+    result = compute_monthly(report_table, ledger, holidays, args.month.strip(), as_of, scheme)
     if args.output:
         from jicai.monthly_output import write_monthly
         write_monthly(args.output, result, report=report, ledger=ledger_source, holidays=holidays, scheme=scheme)

@@ -1,0 +1,135 @@
+"""A first pass over a UTF-8 CSV ledger with polars, in a background thread.
+
+`jicai monthly --ledger big.csv` spends most of its time in two things that do not depend on
+each other: importing pandas & co. and parsing the CSV. polars parses in native threads
+without the GIL, so the command starts this scan first and imports meanwhile (a million
+purchases: the parse is over by the time pandas is imported).
+
+The scan keeps what the engine needs and no more: a column whose values repeat (institution,
+region, dates) comes back as integer codes in order of first appearance plus its distinct
+texts, so only those become Python strings; a column of mostly distinct values (采购单号) as
+an object array; a column where every filled cell is a plain decimal number (金额) also as
+floats. Blank cells ('' or nothing) are None, and fully blank lines stay as rows, so row
+numbers are those of the file.
+
+This module imports neither pandas nor the engine (it runs while they are being imported).
+It returns None whenever it cannot give exactly what the pandas reader in jicai.ledger would
+— polars missing, not UTF-8, a row with too many fields, anything unexpected — and the
+command then reads the file the ordinary way.
+"""
+from __future__ import annotations
+
+import csv
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+
+# A column with at most this share of distinct values is returned as codes + distinct texts.
+REPEATING = 0.25
+SAMPLE = 20_000  # rows looked at to tell a column's kind
+# What engine.cells reads as a plain number (its _NUMBER_TEXT), without surrounding spaces.
+NUMBER = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
+
+
+@dataclass
+class ScannedColumn:
+    codes: object = None     # numpy int32, -1 = blank; codes number values by first appearance
+    uniques: list | None = None
+    text: object = None      # numpy object array (str or None) for a column of distinct values
+    numbers: object = None   # numpy float64 (NaN = blank) when every filled cell is a number
+
+
+@dataclass
+class ScannedCsv:
+    header: list[str]
+    separator: str
+    columns: list[ScannedColumn]
+    blank: object            # numpy bool: the row has no filled cell
+    rows: int
+
+
+def scan_in_background(path: str | Path) -> Future | None:
+    """Start scanning; the Future's result is a ScannedCsv or None (it never raises). None at
+    once when polars cannot be used here."""
+    if not polars_usable():
+        return None
+    future: Future = Future()
+
+    def work():
+        try:
+            future.set_result(scan(Path(path)))
+        except BaseException:  # noqa: BLE001 - even a MemoryError: read the ordinary way
+            future.set_result(None)
+
+    threading.Thread(target=work, name="jicai-csv-scan", daemon=True).start()
+    return future
+
+
+def polars_usable() -> bool:
+    """polars imports, and its own check finds every CPU feature its build needs (on an older
+    processor it only warns — and would then crash — so the warning decides). Call it from the
+    main thread before other threads import: warning filters are process-wide."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            import polars  # noqa: F401
+        except Exception:  # ImportError, or a broken install: the pandas reader does the work
+            return False
+    return not any("CPU feature" in str(w.message) for w in caught)
+
+
+def scan(path: Path) -> ScannedCsv | None:
+    try:
+        return _scan(path)
+    except Exception:  # polars' parse errors and anything unforeseen: the pandas reader decides
+        return None
+
+
+def _scan(path: Path) -> ScannedCsv | None:
+    import numpy as np
+    import polars as pl
+    with path.open("rb") as fh:
+        first = fh.readline()
+    try:
+        line = first.decode("utf-8-sig").rstrip("\r\n")
+    except UnicodeDecodeError:
+        return None  # GBK & co.: the pandas reader knows them
+    separator = "\t" if "\t" in line and "," not in line else ","
+    header = next(csv.reader([line], delimiter=separator), [])
+    if not any(h.strip() for h in header) or '"' in line:
+        return None
+    names = [f"c{j}" for j in range(len(header))]
+    frame = pl.read_csv(path, has_header=False, skip_rows=1, new_columns=names, separator=separator,
+                        schema={n: pl.String for n in names}, encoding="utf8", quote_char='"',
+                        raise_if_empty=False)
+    if frame.width != len(names):
+        return None
+    # a quoted empty cell ("") is as blank as an empty one
+    frame = frame.with_columns([pl.when(pl.col(n) == "").then(None).otherwise(pl.col(n)).alias(n) for n in names])
+    rows = frame.height
+    if not rows:
+        return None
+    blank = frame.select(pl.all_horizontal([pl.col(n).is_null() for n in names])).to_series().to_numpy()
+    # which columns repeat, and which hold only numbers: told by a sample, then settled on the
+    # whole column (one expression per column, run in parallel by polars)
+    sample = frame.head(SAMPLE)
+    repeating = [n for n in names if sample[n].n_unique() <= max(1000, sample.height * REPEATING)]
+    maybe_numbers = [n for n in names if sample[n].str.contains(NUMBER).fill_null(True).all()]
+    numeric = frame.select([pl.col(n).str.contains(NUMBER).fill_null(True).all() for n in maybe_numbers]).row(0) \
+        if maybe_numbers else ()
+    numeric = {n for n, ok in zip(maybe_numbers, numeric) if ok}
+    uniques = frame.select([pl.col(n).unique(maintain_order=True).drop_nulls().implode() for n in repeating])
+    uniques = {n: uniques[n][0] for n in repeating}
+    codes = frame.select([pl.col(n).cast(pl.Enum(uniques[n])).to_physical().cast(pl.Int32).fill_null(-1)
+                          for n in repeating])
+    columns = []
+    for n in names:
+        numbers = frame[n].cast(pl.Float64).to_numpy() if n in numeric else None
+        if n in uniques:
+            columns.append(ScannedColumn(codes=codes[n].to_numpy(), uniques=uniques[n].to_list(), numbers=numbers))
+        else:
+            columns.append(ScannedColumn(text=None if numbers is not None else frame[n].to_numpy(), numbers=numbers))
+    return ScannedCsv(header=header, separator=separator, columns=columns, blank=blank, rows=rows)
