@@ -43,7 +43,6 @@ class ScannedColumn:
 @dataclass
 class ScannedCsv:
     header: list[str]
-    separator: str
     columns: list[ScannedColumn]
     blank: object            # numpy bool: the row has no filled cell
     rows: int
@@ -132,4 +131,4 @@ def _scan(path: Path) -> ScannedCsv | None:
             columns.append(ScannedColumn(codes=codes[n].to_numpy(), uniques=uniques[n].to_list(), numbers=numbers))
         else:
             columns.append(ScannedColumn(text=None if numbers is not None else frame[n].to_numpy(), numbers=numbers))
-    return ScannedCsv(header=header, separator=separator, columns=columns, blank=blank, rows=rows)
+    return ScannedCsv(header=header, columns=columns, blank=blank, rows=rows)

@@ -38,6 +38,7 @@ def run(args) -> int:
     from engine.findings import exit_code
     from engine.monthly import compute_monthly, prepare_ledger, prepare_report
     from engine.scheme import DEFAULT_MONTHLY_SCHEME, load_scheme
+    from jicai.ledger import read_ledger_file
     from jicai.report import print_json
 
     as_of = None
@@ -49,7 +50,6 @@ def run(args) -> int:
     ledger_source = None
     if args.ledger and scanned is None:
         # parsed with pandas while calamine is still reading the report on the other core
-        from jicai.ledger import read_ledger_file
         ledger_source = read_ledger_file(args.ledger)
     report = book.sheet(report_name)
     # the report is checked while polars may still be parsing the ledger
@@ -57,7 +57,6 @@ def run(args) -> int:
     holidays = book.sheet(HOLIDAY_SHEET.sheet) if book.has(HOLIDAY_SHEET.sheet) else None
     if args.ledger:
         if scanned is not None:
-            from jicai.ledger import read_ledger_file
             ledger_source = read_ledger_file(args.ledger, scanned)
         ledger = prepare_ledger(ledger_source, holidays, args.month, as_of, scheme)
     else:
