@@ -86,3 +86,37 @@ def test_scan_steps_aside(tmp_path, case):
     assert future.result(timeout=60) is None
     assert read_ledger_file(path, future).frame is not None  # the pandas reader reads it as before
 
+
+
+def _ledger_lines(orders):
+    return [f"西安市,雁塔区,A{k % 3},机构A{k % 3},{o},2024-04-0{1 + k % 5},2024-04-0{2 + k % 5},2024-04-2{k % 9},{k}"
+            for k, o in enumerate(orders)]
+
+
+MANY = [f"P{k:05d}" for k in range(1500)]  # above the scan's repeating-values threshold
+
+
+@pytest.mark.parametrize("orders, canonical", [
+    (MANY[:700] + [""] + MANY[700:], True),             # increasing, one blank: distinct without hashing
+    (MANY[::-1][:900] + [""] + MANY[::-1][900:], True),  # distinct in another order: told by hashing
+    (MANY + ["P00007"], False),                         # a duplicate: the engine must report it
+    (MANY + ["Ｐ99999"], False),                        # full-width: NFKC would change it
+    (MANY + [" P99999"], False),                        # a space at an edge: strip would change it
+    (MANY[:3] + ["P00001"], False),                     # few values: codes, not a text column
+])
+def test_scan_marks_distinct_canonical_order_numbers(tmp_path, orders, canonical):
+    """A column of distinct, already-canonical texts is flagged, so the engine skips hashing it;
+    the ledger the engine builds is the same either way."""
+    path = write(tmp_path / "l.csv", _ledger_lines(orders))
+    scanned = scan(path)
+    assert scanned is not None
+    order = LEDGER_SHEET.headers.index("采购单号")
+    assert scanned.columns[order].distinct_canonical is canonical
+    assert (scanned.columns[order].codes is None) is (len(orders) > 1000)
+    fast, slow = _located_from_scan(scanned), read_ledger_csv(path)
+    assert ("order" in fast.distinct_canonical) is canonical and not slow.distinct_canonical
+    cal = WorkCalendar.official()
+    a, b = (read_ledger(x, cal, pd.Timestamp("2024-04-30").date(), 30.0) for x in (fast, slow))
+    assert [f.as_dict() for f in a.findings] == [f.as_dict() for f in b.findings]
+    frames_equal(a.frame, b.frame)
+    assert a.ids["order"].tolist() == b.ids["order"].tolist()

@@ -54,12 +54,15 @@ _ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"  # what str.strip() removes fro
 _EDGE_SPACE = re.compile(r"(?:^|\x00)[\s\x1c-\x1f]|[\s\x1c-\x1f](?:\x00|$)")
 
 
-def canonical_text(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def canonical_text(values: pd.Series, distinct_canonical: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """(engine.cells.text_column values, integer id of each canonical text). Each distinct raw
     value is normalized once; a column of distinct plain-ASCII texts (采购单号: a million
     different values) takes a shortcut — ASCII is unchanged by NFKC, so when no value has
     whitespace at either end the texts are already canonical, which two C-level passes over the
-    joined values tell, instead of a million Python calls."""
+    joined values tell, instead of a million Python calls. `distinct_canonical`: the reader has
+    checked that already (Located.distinct_canonical), so nothing is hashed at all."""
+    if distinct_canonical:
+        return _distinct_canonical(values.to_numpy(dtype=object))
     codes, uniques = _factorized(values.array)
     if len(uniques) > 1000 and infer_dtype(uniques, skipna=False) == "string":
         joined = "\x00".join(uniques)
@@ -68,6 +71,21 @@ def canonical_text(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     canon = text_column(pd.Series(uniques, dtype=object)).to_numpy()
     ids, distinct = pd.factorize(canon)  # two raw values may share one canonical text
     return distinct.astype(object)[ids][codes] if len(codes) else np.empty(0, dtype=object), ids[codes]
+
+
+def _distinct_canonical(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """canonical_text of a column whose filled cells are all different and canonical: the
+    values themselves ('' for blank) and ids in order of first appearance, blanks sharing one."""
+    blank = pd.isna(values)
+    if not blank.any():
+        return values, np.arange(len(values), dtype=np.intp)
+    text = values.copy()
+    text[blank] = ""
+    filled_before = np.cumsum(~blank) - ~blank  # filled cells above each row
+    first_blank = int(np.argmax(blank))
+    ids = filled_before + (np.arange(len(values)) > first_blank)  # the blank id comes in at the first blank
+    ids[blank] = filled_before[first_blank]
+    return text, ids.astype(np.intp)
 
 
 def _factorized(array) -> tuple[np.ndarray, np.ndarray]:
@@ -100,7 +118,7 @@ def read_ledger(sheet: SheetData | Located, calendar: WorkCalendar, as_of: date,
     raw, rows = located.frame, located.rows
     cols: dict[str, np.ndarray] = {}  # built as arrays, made a DataFrame once at the end
     for key in TEXT_KEYS:
-        cols[key], out.ids[key] = canonical_text(raw[key])
+        cols[key], out.ids[key] = canonical_text(raw[key], key in located.distinct_canonical)
         _blank_findings(out, key, rows, cols[key] == "")
     for key in DATE_KEYS:
         col = distinct_dates(raw[key])

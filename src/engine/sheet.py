@@ -44,6 +44,9 @@ class Located:
     missing: set[str] = field(default_factory=set)  # keys whose header was not found
     findings: list[Finding] = field(default_factory=list)
     header_row: int = 1
+    # keys whose filled cells a reader has already found all different and in canonical form
+    # (engine.cells.normalize_text would change none of them): the engine then skips hashing them
+    distinct_canonical: set[str] = field(default_factory=set)
 
     def cell(self, key: str, row: int) -> str:
         letter = self.letters.get(key)  # not .get(key, default): the default would be computed every call

@@ -30,6 +30,9 @@ REPEATING = 0.25
 SAMPLE = 20_000  # rows looked at to tell a column's kind
 # What engine.cells reads as a plain number (its _NUMBER_TEXT), without surrounding spaces.
 NUMBER = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
+# Text that engine.cells.normalize_text returns unchanged: ASCII (NFKC leaves it alone) with a
+# printable, non-space character at each end (nothing for strip to remove).
+CANONICAL_ASCII = r"^[!-~](?:[\x00-\x7F]*[!-~])?$"
 
 
 @dataclass
@@ -38,6 +41,9 @@ class ScannedColumn:
     uniques: list | None = None
     text: object = None      # numpy object array (str or None) for a column of distinct values
     numbers: object = None   # numpy float64 (NaN = blank) when every filled cell is a number
+    # every filled cell of a `text` column differs from the others and is already canonical
+    # text (printable ASCII, no space at either end: NFKC and strip change nothing)
+    distinct_canonical: bool = False
 
 
 @dataclass
@@ -124,11 +130,29 @@ def _scan(path: Path) -> ScannedCsv | None:
     uniques = {n: uniques[n][0] for n in repeating}
     codes = frame.select([pl.col(n).cast(pl.Enum(uniques[n])).to_physical().cast(pl.Int32).fill_null(-1)
                           for n in repeating])
+    # a column of distinct values (采购单号): are they distinct and canonical as they stand? Told
+    # here in native threads, it spares the engine hashing a million strings on the main thread.
+    # Exports usually list purchases in order of their numbers: strictly increasing values are
+    # distinct at the cost of one comparison each; only other columns are hashed.
+    distinct = [n for n in names if n not in uniques and n not in numeric]
+    canonical = set()
+    if distinct:
+        filled = {n: pl.col(n).drop_nulls() for n in distinct}
+        ascii_ = frame.select([filled[n].str.contains(CANONICAL_ASCII).all() for n in distinct]).row(0)
+        candidates = [n for n, ok in zip(distinct, ascii_) if ok]
+        increasing = frame.select([(filled[n] > filled[n].shift(1)).all() for n in candidates]).row(0) \
+            if candidates else ()
+        canonical = {n for n, ok in zip(candidates, increasing) if ok}
+        hashed = [n for n in candidates if n not in canonical]
+        if hashed:
+            counts = frame.select([(filled[n].n_unique() == filled[n].len()).alias(n) for n in hashed]).row(0)
+            canonical |= {n for n, ok in zip(hashed, counts) if ok}
     columns = []
     for n in names:
         numbers = frame[n].cast(pl.Float64).to_numpy() if n in numeric else None
         if n in uniques:
             columns.append(ScannedColumn(codes=codes[n].to_numpy(), uniques=uniques[n].to_list(), numbers=numbers))
         else:
-            columns.append(ScannedColumn(text=None if numbers is not None else frame[n].to_numpy(), numbers=numbers))
+            columns.append(ScannedColumn(text=None if numbers is not None else frame[n].to_numpy(), numbers=numbers,
+                                         distinct_canonical=n in canonical))
     return ScannedCsv(header=header, columns=columns, blank=blank, rows=rows)

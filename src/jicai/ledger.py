@@ -140,6 +140,8 @@ def _located_from_scan(scanned: ScannedCsv) -> Located:
             data[column.key] = pd.Categorical.from_codes(scan.codes, dtype=dtype, validate=False)
         else:
             data[column.key] = scan.text
+            if scan.distinct_canonical:
+                head.distinct_canonical.add(column.key)
     frame = pd.DataFrame(data, index=pd.RangeIndex(2, 2 + scanned.rows))
     if scanned.blank.any():
         frame = frame[~scanned.blank]

@@ -173,3 +173,13 @@ def test_categorical_ledger_columns_number_values_by_first_appearance():
     assert ids.tolist() == [0, 1, 2, 0, 2, 3, 1]
     plain_text, plain_ids = canonical_text(pd.Series(np.asarray(values, dtype=object), dtype=object))
     assert plain_text.tolist() == text.tolist() and plain_ids.tolist() == ids.tolist()
+
+
+@pytest.mark.parametrize("values", [["A1", None, "B2", "C3", None, "D4"], [None, "A1", "B2"], ["A1", "B2"], [None, None]])
+def test_distinct_canonical_text_needs_no_hashing_and_gives_the_same_ids(values):
+    from engine.monthly_ledger import canonical_text
+
+    column = pd.Series(np.asarray(values, dtype=object), dtype=object)
+    text, ids = canonical_text(column, distinct_canonical=True)
+    plain_text, plain_ids = canonical_text(column)
+    assert text.tolist() == plain_text.tolist() and ids.tolist() == plain_ids.tolist()
