@@ -95,6 +95,8 @@ def _factorized(array) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(array, pd.Categorical):
         n = len(array.categories) + 1
         raw = array.codes.astype(np.intp)
+        if _in_first_appearance_order(raw, n - 1):  # a polars scan's categories are: nothing to renumber
+            return raw, array.categories.to_numpy(dtype=object)
         raw[raw < 0] = n - 1  # blank cells: one more distinct value, None
         # renumber by first appearance, in numpy: the first row of each code (reversed
         # assignment: the earliest write lands last), then the codes ranked by it
@@ -109,6 +111,15 @@ def _factorized(array) -> tuple[np.ndarray, np.ndarray]:
     # pd.factorize on the array itself: a Series would re-infer object cells (dates as Timestamps)
     codes, uniques = pd.factorize(array, use_na_sentinel=False)
     return codes, np.asarray(uniques, dtype=object)
+
+
+def _in_first_appearance_order(codes: np.ndarray, n_categories: int) -> bool:
+    """No blank, every category used, and each first used after all lower ones: the running
+    maximum starts at 0 and never jumps by more than one."""
+    if not len(codes) or codes[0] != 0:
+        return False
+    running = np.maximum.accumulate(codes)
+    return int(running[-1]) == n_categories - 1 and codes.min() >= 0 and not (np.diff(running) > 1).any()
 
 
 def read_ledger(sheet: SheetData | Located, calendar: WorkCalendar, as_of: date, index_days: float) -> LedgerTable:
@@ -199,8 +210,16 @@ def _payment_days(out: LedgerTable, cols: dict, calendar: WorkCalendar, as_of: d
 
 
 def _month_keys(days: np.ndarray) -> np.ndarray:
-    months = days.astype("datetime64[M]").astype(np.int64)  # NaT -> min int
-    return np.where(np.isnat(days), 0, (months // 12 + 1970) * 100 + months % 12 + 1)
+    """YYYYMM of each date, 0 for NaT. A ledger spans a few hundred days: the key of each day in
+    that span is worked out once and looked up (numpy's day-to-month conversion is slow)."""
+    day_numbers = days.astype("datetime64[D]").view(np.int64)
+    known = ~np.isnat(days)
+    if not known.any():
+        return np.zeros(len(days), dtype=np.int64)
+    first, last = int(day_numbers[known].min()), int(day_numbers[known].max())
+    span = np.arange(first, last + 1).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    keys = np.append((span // 12 + 1970) * 100 + span % 12 + 1, 0)  # the last entry: NaT
+    return keys[np.where(known, day_numbers - first, len(span))]
 
 
 def _not_covered(out: LedgerTable, calendar: WorkCalendar, mask: np.ndarray, dates: dict,

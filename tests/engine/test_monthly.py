@@ -183,3 +183,20 @@ def test_distinct_canonical_text_needs_no_hashing_and_gives_the_same_ids(values)
     text, ids = canonical_text(column, distinct_canonical=True)
     plain_text, plain_ids = canonical_text(column)
     assert text.tolist() == plain_text.tolist() and ids.tolist() == plain_ids.tolist()
+
+
+@pytest.mark.parametrize("values, categories", [
+    (["乙", "甲", "乙", "丙"], ["乙", "甲", "丙"]),        # categories in order of first appearance (a polars scan)
+    (["乙", "甲", "乙", "丙"], ["乙", "丙", "甲"]),        # not: renumbered
+    (["乙", None, "甲"], ["乙", "甲"]),                    # a blank: renumbered with None in its place
+    (["乙", "乙"], ["乙", "甲"]),                          # an unused category
+])
+def test_factorized_categoricals_match_plain_factorizing(values, categories):
+    from engine.monthly_ledger import _factorized
+
+    codes, uniques = _factorized(pd.Categorical(values, categories=categories))
+    plain_codes, plain_uniques = _factorized(np.asarray(values, dtype=object))
+    def blank_as_none(xs):
+        return [None if x is None or x != x else x for x in xs]
+
+    assert codes.tolist() == plain_codes.tolist() and blank_as_none(uniques) == blank_as_none(plain_uniques)
