@@ -32,25 +32,36 @@ def _distinct(codes: np.ndarray, parts: list[np.ndarray], rows: np.ndarray, ids:
     """Each row's (code, value) pair id, and the distinct pairs (code, value, row of first
     occurrence, key) — a million ledger rows hold only a few thousand pairs, so the comparison
     runs on those. value = the parts joined by a space; pairs with a blank part are left out
-    (that is a required-blank finding already)."""
+    (that is a required-blank finding already). Pair ids number pairs by first appearance."""
     ids = ids or [None] * (len(parts) + 1)
-    key = _ids(codes, ids[0])
-    blank = codes == ""
+    code_ids = _ids(codes, ids[0])
+    key = code_ids
     for part, part_ids in zip(parts, ids[1:]):
         numbers = _ids(part, part_ids)
         key = key * (int(numbers.max(initial=0)) + 1) + numbers
         if key.size and key.max() > 2**40:  # keep the combined id far from int64 overflow
             key = pd.factorize(key)[0].astype(np.int64)
-        blank = blank | (part == "")
-    # ids in order of first appearance: a row is a pair's first exactly when its id is a new maximum
-    key = pd.factorize(key)[0].astype(np.int64)
-    first = np.flatnonzero(key > np.maximum.accumulate(np.concatenate([[-1], key[:-1]]))) if len(key) else key
-    unique_keys = key[first]
-    keep = ~blank[first]
-    first, unique_keys = first[keep], unique_keys[keep]
+    if not len(key):
+        return key, pd.DataFrame({"code": codes[:0], "value": [], "first": key, "row": rows[:0], "key": key})
+    # Almost every row repeats its code's first pair: only the codes' first rows and the rows
+    # that differ from them can hold a pair's first appearance, so only those are hashed.
+    first_of_code = np.full(int(code_ids.max()) + 1, len(key), dtype=np.int64)
+    first_of_code[code_ids[::-1]] = np.arange(len(key) - 1, -1, -1)
+    as_first = key == key[first_of_code[code_ids]]
+    candidates = np.flatnonzero(~as_first)
+    candidates = np.union1d(candidates, first_of_code[first_of_code < len(key)])
+    candidate_ids = pd.factorize(key[candidates])[0].astype(np.int64)
+    pair = np.empty(len(key), dtype=np.int64)
+    pair[candidates] = candidate_ids
+    pair[as_first] = pair[first_of_code[code_ids[as_first]]]
+    first = candidates[candidate_ids > np.maximum.accumulate(np.concatenate([[-1], candidate_ids[:-1]]))]
+    blank = codes[first] == ""
+    for part in parts:
+        blank |= part[first] == ""
+    first = first[~blank]
     value = [" ".join(str(p[i]) for p in parts) for i in first]
-    pairs = pd.DataFrame({"code": codes[first], "value": value, "first": first, "row": rows[first], "key": unique_keys})
-    return key, pairs  # already in order of first appearance
+    pairs = pd.DataFrame({"code": codes[first], "value": value, "first": first, "row": rows[first], "key": pair[first]})
+    return pair, pairs  # already in order of first appearance
 
 
 def _ids(values: np.ndarray, known: np.ndarray | None) -> np.ndarray:

@@ -1,6 +1,7 @@
 """Bad input in the monthly report and ledger: every problem is a finding at its cell (SPEC §4.1, §4.4)."""
 from datetime import date
 
+import numpy as np
 import pytest
 
 from engine.columns import HOLIDAY_SHEET, LEDGER_SHEET, MONTHLY_SHEET
@@ -133,3 +134,30 @@ def test_header_moved_and_missing_columns_are_findings_not_crashes():
     res = compute_monthly(SheetData("机构月报", [headers[:-1], *[r[:-1] for r in rows]]), None, None, "2024-04", None, SCHEME)
     assert ("header-mismatch", "F1") in flatten(res.findings) and ("header-mismatch", "O1") in flatten(res.findings)
     assert res.to_json()["institutions"][0]["equip_rate"] == pytest.approx(100 / 80)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_distinct_pairs_match_a_plain_python_count(seed):
+    """_distinct hashes only the rows that differ from their code's first pair; the pairs, their
+    first rows and every row's pair id must be what a dictionary walk over all rows gives."""
+    from engine.monthly_checks import _distinct
+
+    rng = np.random.default_rng(seed)
+    n = 2000
+    codes = np.array([f"J{k}" for k in rng.integers(0, 40, n)], dtype=object)
+    names = np.array([f"名{k}" for k in rng.integers(0, 3, n)], dtype=object)
+    counties = np.array([f"县{k}" for k in rng.integers(0, 2, n)], dtype=object)
+    codes[rng.random(n) < 0.02] = ""
+    names[rng.random(n) < 0.02] = ""
+    rows = np.arange(2, n + 2)
+    pair_ids, pairs = _distinct(codes, [names, counties], rows)
+    seen: dict = {}
+    expected_ids = []
+    for code, name, county in zip(codes, names, counties):
+        expected_ids.append(seen.setdefault((code, name, county), len(seen)))
+    assert pair_ids.tolist() == expected_ids
+    firsts = {}
+    for i, key in enumerate(zip(codes, names, counties)):
+        firsts.setdefault(key, i)
+    expected = [(k[0], f"{k[1]} {k[2]}", i, i + 2, seen[k]) for k, i in firsts.items() if "" not in k]
+    assert list(pairs.itertuples(index=False, name=None)) == expected
