@@ -77,7 +77,11 @@ class MonthlyResult:
 
 
 def _iso_dates(values: pd.Series) -> list[str]:
-    return np.datetime_as_string(values.to_numpy().astype("datetime64[D]"), unit="D").tolist()
+    """'YYYY-MM-DD' per date; a ledger has a few hundred distinct days, each formatted once."""
+    days = values.to_numpy().astype("datetime64[D]")
+    distinct, inverse = np.unique(days.view(np.int64), return_inverse=True)
+    text = np.datetime_as_string(distinct.view("datetime64[D]"), unit="D").astype(object)
+    return text[inverse.reshape(-1)].tolist()
 
 
 def _ints(values: pd.Series) -> list[int | None]:
@@ -89,26 +93,28 @@ def _ints(values: pd.Series) -> list[int | None]:
     return out.tolist()
 
 
-def _int(x) -> int | None:
-    return None if x is None or x != x else int(x)
-
-
-def _float(x) -> float | None:
-    return None if x is None or x != x else float(x)
-
-
 def _records(frame: pd.DataFrame, labels: tuple[str, ...], ranks: bool = False) -> list[dict]:
-    cols = {k: frame[k].tolist() for k in (*labels, *INDICATORS, "purchases")}
-    rank_cols = {k: frame[f"rank_{k}"].tolist() for k in INDICATORS} if ranks else {}
+    cols = {k: frame[k].tolist() for k in labels}
+    cols.update({k: _floats(frame[k]) for k in INDICATORS})
+    cols["purchases"] = frame["purchases"].to_numpy(dtype=np.int64).tolist()
+    rank_cols = {k: _ints(frame[f"rank_{k}"]) for k in INDICATORS} if ranks else {}
     out = []
     for i in range(len(frame)):
         r: dict[str, Any] = {k: cols[k][i] for k in labels}
-        r.update({k: _float(cols[k][i]) for k in INDICATORS})
-        r["purchases"] = int(cols["purchases"][i])
+        r.update({k: cols[k][i] for k in INDICATORS})
+        r["purchases"] = cols["purchases"][i]
         if ranks:
-            r["ranks"] = {k: _int(rank_cols[k][i]) for k in INDICATORS}
+            r["ranks"] = {k: rank_cols[k][i] for k in INDICATORS}
         out.append(r)
     return out
+
+
+def _floats(values: pd.Series) -> list[float | None]:
+    """Python floats, NaN as None (a column at a time)."""
+    v = values.to_numpy(dtype=float)
+    out = v.astype(object)
+    out[np.isnan(v)] = None
+    return out.tolist()
 
 
 def report_date(month: str, as_of: date | None) -> date:

@@ -146,10 +146,10 @@ def changes_need_remark(report: ReportTable, month: pd.DataFrame, previous: pd.D
             change = np.abs(now - before) / before
             change = np.where(before == 0, np.where(now > 0, np.inf, 0.0), change)
         bad = no_remark & np.isfinite(now) & np.isfinite(before) & (change > threshold + 1e-12)
-        for row, n, b in zip(month.index[bad], now[bad], before[bad]):
-            out.append(finding("change-needs-remark", report.sheet, report.cell(key, int(row)),
-                               column=report.located.template.column(key).header, previous=fmt_number(b),
-                               value=fmt_number(n), threshold=f"{threshold:.0%}"))
+        header, limit = report.located.template.column(key).header, f"{threshold:.0%}"
+        for row, n, b in zip(month.index[bad].tolist(), now[bad].tolist(), before[bad].tolist()):
+            out.append(finding("change-needs-remark", report.sheet, report.cell(key, row), column=header,
+                               previous=fmt_number(b), value=fmt_number(n), threshold=limit))
     return out
 
 

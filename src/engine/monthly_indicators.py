@@ -97,16 +97,22 @@ def compute_levels(month_rows: pd.DataFrame, year_rows: pd.DataFrame, monthly_in
     month_in = _with_region(month_rows.drop_duplicates("code"), region)
     year_in = _with_region(year_rows, everyone)
     out = {"institution": inst}
+    # Each level takes one group-by over every sum it needs (pandas' per-call overhead, not
+    # the arithmetic, is the cost here). A rate sums only rows where both of its numbers are
+    # known: the other rows' values are masked to NaN, which the sum skips.
+    month_sums = _masked_pairs(month_in, RATE_PARTS.items())
+    month_sums = month_sums.assign(**{key: month_in[key].to_numpy(dtype=float) for key in NUMBER_KEYS})
+    year_sums = _masked_pairs(year_in, [("ytd_payment_rate", ("settled", "purchased"))])
     for level, by in (("county", ["city", "county"]), ("city", ["city"]), ("province", [])):
         keys = inst[by].drop_duplicates().reset_index(drop=True) if by else pd.DataFrame(index=[0])
         frame = keys.copy()
-        for key, (num, den) in RATE_PARTS.items():
-            frame[key] = _group_ratio(month_in, by, num, den, keys)
-        frame["ytd_payment_rate"] = _group_ratio(year_in, by, "settled", "purchased", keys)
+        month_totals = _group_sums(month_sums, by, keys, NUMBER_KEYS)
+        year_totals = _group_sums(year_sums, by, keys, ())
+        for key in RATE_PARTS:
+            frame[key] = ratio(month_totals[f"{key}/num"], month_totals[f"{key}/den"])
+        frame["ytd_payment_rate"] = ratio(year_totals["ytd_payment_rate/num"], year_totals["ytd_payment_rate/den"])
         for key in NUMBER_KEYS:  # sums of the known numbers (min_count: all unknown stays unknown)
-            frame[key] = (month_in.groupby(by, sort=False)[key].sum(min_count=1).reindex(
-                pd.MultiIndex.from_frame(keys[by]) if len(by) > 1 else keys[by[0]]).to_numpy(dtype=float) if by
-                else [month_in[key].sum(min_count=1)])
+            frame[key] = month_totals[key]
         frame["purchases"] = (inst.groupby(by, sort=False)["purchases"].sum().reindex(
             pd.MultiIndex.from_frame(keys[by]) if len(by) > 1 else keys[by[0]]).to_numpy() if by
             else [int(inst["purchases"].sum())])
@@ -121,6 +127,39 @@ def compute_levels(month_rows: pd.DataFrame, year_rows: pd.DataFrame, monthly_in
             pd.DataFrame({"value": [ytd_means["value"].mean()]})
         frame["ytd_payment_index"] = _lookup(ytd_means, by, frame)
     return out
+
+
+def _masked_pairs(rows: pd.DataFrame, parts) -> pd.DataFrame:
+    """Columns '<key>/num' and '<key>/den' per rate, NaN where either number is unknown, plus
+    the rows' city and county."""
+    out = {k: rows[k].to_numpy() for k in ("city", "county")}
+    for key, (num, den) in parts:
+        a, b = rows[num].to_numpy(dtype=float), rows[den].to_numpy(dtype=float)
+        both = ~np.isnan(a) & ~np.isnan(b)
+        out[f"{key}/num"], out[f"{key}/den"] = np.where(both, a, np.nan), np.where(both, b, np.nan)
+    return pd.DataFrame(out)
+
+
+def _group_sums(sums: pd.DataFrame, by: list[str], keys: pd.DataFrame, counted: tuple[str, ...]) -> dict:
+    """Per group of `by` (aligned to the rows of `keys`), the sum of every number column of
+    `sums`: pair columns summed over their known rows (0 when none), `counted` columns NaN
+    when all are unknown. One group-by for all of them."""
+    columns = [c for c in sums.columns if c not in ("city", "county")]
+    pairs = [c for c in columns if c not in counted]
+    if not by:
+        totals = {c: np.array([sums[c].sum()]) for c in pairs}
+        totals.update({c: np.array([sums[c].sum(min_count=1)]) for c in counted})
+        return totals
+    grouped = sums.groupby(by, sort=False)
+    index = pd.MultiIndex.from_frame(keys[by]) if len(by) > 1 else keys[by[0]]
+    totals = {}
+    if pairs:
+        part = grouped[pairs].sum().reindex(index)
+        totals.update({c: part[c].to_numpy(dtype=float) for c in pairs})
+    if counted:
+        part = grouped[list(counted)].sum(min_count=1).reindex(index)
+        totals.update({c: part[c].to_numpy(dtype=float) for c in counted})
+    return totals
 
 
 def _lookup(values: pd.DataFrame, by: list[str], frame: pd.DataFrame) -> np.ndarray:
