@@ -56,10 +56,15 @@ class MonthlyResult:
     cities: pd.DataFrame
     province: pd.DataFrame           # one row
     open: pd.DataFrame               # code, order, start, workdays, row
-    ledger: pd.DataFrame | None      # typed ledger with start, days, index (index = source row)
+    ledger_table: LedgerTable | None
     findings: list[Finding] = field(default_factory=list)
     calendar: WorkCalendar | None = None
     report_letters: dict[str, str] = field(default_factory=dict)  # 机构月报 key -> column where found
+
+    @property
+    def ledger(self) -> pd.DataFrame | None:
+        """The typed ledger with start, days, index (index = source row); made when first asked for."""
+        return self.ledger_table.frame if self.ledger_table is not None else None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -172,7 +177,7 @@ def compute_monthly(report: SheetData | Located | ReportTable, ledger: SheetData
     cities = _ranked(levels["city"], group=None)
     return MonthlyResult(month=f"{year}-{mon:02d}", as_of=as_of, institutions=levels["institution"],
                          counties=counties, cities=cities, province=levels["province"],
-                         open=_open(ledger_table), ledger=ledger_table.frame if ledger_table else None,
+                         open=_open(ledger_table), ledger_table=ledger_table,
                          findings=findings, calendar=cal, report_letters=dict(table.located.letters))
 
 
@@ -183,23 +188,22 @@ def _monthly_index(ledger: LedgerTable | None, year: int, ym: int) -> tuple[pd.D
                           "value": pd.Series(dtype=float), "purchases": pd.Series(dtype=np.int64)})
     if ledger is None:
         return empty, pd.DataFrame(columns=["code", "name", "city", "county", "row"])
-    f = ledger.frame
-    ym_col = f["ym"].to_numpy()
-    use = (ym_col // 100 == year) & (ym_col <= ym) & ~f["dup"].to_numpy() & np.isfinite(f["index"].to_numpy()) \
-        & (f["code"].to_numpy() != "")
+    f = ledger.columns
+    ym_col = f["ym"]
+    use = (ym_col // 100 == year) & (ym_col <= ym) & ~f["dup"] & np.isfinite(f["index"]) & (f["code"] != "")
     # group on integer ids (code id x 13 + month), not on a million strings
     ids = ledger.ids["code"][use].astype(np.int64) * 13 + ym_col[use] % 100
-    index = f["index"].to_numpy()[use]
+    index = f["index"][use]
     group, first = pd.factorize(ids)
     sums = np.bincount(group, weights=index, minlength=len(first))
     sizes = np.bincount(group, minlength=len(first))
-    codes = f["code"].to_numpy()[use]
+    codes = f["code"][use]
     position = np.zeros(len(first), dtype=np.int64)
     position[group[::-1]] = np.arange(len(group))[::-1]  # first row of each group
     grouped = pd.DataFrame({"code": codes[position], "ym": ym_col[use][position], "value": sums / sizes,
                             "purchases": sizes})
     in_month = use & (ym_col == ym)
-    members = pd.DataFrame({k: f[k].to_numpy()[in_month] for k in ("code", "name", "city", "county")})
+    members = pd.DataFrame({k: f[k][in_month] for k in ("code", "name", "city", "county")})
     members["row"] = ledger.located.rows[in_month]
     return grouped, members.drop_duplicates("code")
 
@@ -209,13 +213,12 @@ def _regions(report: pd.DataFrame, ledger: LedgerTable | None) -> pd.DataFrame:
     else its first ledger row. Earlier months' members count in year-to-date values even when
     absent this month."""
     first = report[report["code"] != ""].drop_duplicates("code").set_index("code")[["city", "county"]]
-    if ledger is None or not len(ledger.frame):
+    if ledger is None or not len(ledger):
         return first
     ids = ledger.ids["code"].astype(np.int64)
     firsts = np.flatnonzero(ids > np.maximum.accumulate(np.concatenate([[-1], ids[:-1]])))
-    f = ledger.frame
-    from_ledger = pd.DataFrame({k: f[k].to_numpy()[firsts] for k in ("city", "county")},
-                               index=f["code"].to_numpy()[firsts])
+    f = ledger.columns
+    from_ledger = pd.DataFrame({k: f[k][firsts] for k in ("city", "county")}, index=f["code"][firsts])
     from_ledger = from_ledger[(from_ledger.index != "") & ~from_ledger.index.isin(first.index)]
     return pd.concat([first, from_ledger])
 
@@ -239,7 +242,7 @@ def _open(ledger: LedgerTable | None) -> pd.DataFrame:
     cols = ["code", "order", "start", "workdays", "row"]
     if ledger is None:
         return pd.DataFrame(columns=cols)
-    f = ledger.frame
-    o = f[f["open"] & ~f["dup"]]
-    return pd.DataFrame({"code": o["code"].to_numpy(), "order": o["order"].to_numpy(), "start": o["start"].to_numpy(),
-                         "workdays": np.maximum(o["open_days"].to_numpy(), 0), "row": o.index.to_numpy()})
+    f = ledger.columns
+    o = f["open"] & ~f["dup"]
+    return pd.DataFrame({"code": f["code"][o], "order": f["order"][o], "start": f["start"][o],
+                         "workdays": np.maximum(f["open_days"][o], 0), "row": ledger.rows[o]})

@@ -90,12 +90,13 @@ def conflicts(report: ReportTable, ledger: LedgerTable | None) -> list[Finding]:
     tables = [report] + ([ledger] if ledger is not None else [])
     references: dict[str, pd.DataFrame] = {}
     for table in tables:
-        f, rows = table.frame, table.located.rows
-        codes = f["code"].to_numpy()
+        # the ledger's arrays as they are (its DataFrame is only built when output needs it)
+        f, rows = (table.columns if isinstance(table, LedgerTable) else table.frame), table.located.rows
+        codes = np.asarray(f["code"])
         known = getattr(table, "ids", {})
         checks = (("name", ["name"]), ("region", ["city", "county"]))
         for what, keys in checks:
-            parts = [f[k].to_numpy() for k in keys]
+            parts = [np.asarray(f[k]) for k in keys]
             key, pairs = _distinct(codes, parts, rows, [known.get(k) for k in ("code", *keys)])
             own = _reference(pairs)
             if table is report:

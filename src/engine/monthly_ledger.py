@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 
 import numpy as np
@@ -30,9 +31,24 @@ DATE_KEYS = ("accepted", "invoiced", "paid")
 @dataclass
 class LedgerTable:
     located: Located
-    frame: pd.DataFrame   # index = row; text columns, dates (datetime64[D]), start, days, index, ym
+    # key -> one value per row of located.frame: text columns, dates (datetime64[s]), start,
+    # days, index, ym, open, open_days, dup, amount
+    columns: dict[str, np.ndarray] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     ids: dict[str, np.ndarray] = field(default_factory=dict)  # text key -> id of each row's text
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """The columns as a DataFrame, index = row. Built on first use only: the indicators and
+        checks work on the arrays, and a million-row frame costs more than all of them."""
+        return pd.DataFrame(self.columns, index=self.located.frame.index, copy=False)
+
+    @property
+    def rows(self) -> np.ndarray:
+        return self.located.rows
+
+    def __len__(self) -> int:
+        return len(self.located.frame)
 
     @property
     def sheet(self) -> str:
@@ -125,7 +141,7 @@ def _in_first_appearance_order(codes: np.ndarray, n_categories: int) -> bool:
 def read_ledger(sheet: SheetData | Located, calendar: WorkCalendar, as_of: date, index_days: float) -> LedgerTable:
     """Typed ledger with payment days; findings for every bad cell (see module doc)."""
     located = sheet if isinstance(sheet, Located) else locate(sheet, TEMPLATE)
-    out = LedgerTable(located=located, frame=pd.DataFrame(index=located.frame.index), findings=list(located.findings))
+    out = LedgerTable(located=located, findings=list(located.findings))
     raw, rows = located.frame, located.rows
     cols: dict[str, np.ndarray] = {}  # built as arrays, made a DataFrame once at the end
     for key in TEXT_KEYS:
@@ -144,7 +160,7 @@ def read_ledger(sheet: SheetData | Located, calendar: WorkCalendar, as_of: date,
     cols["dup"] = _duplicate_orders(out, cols["order"], rows)
     for key in (*DATE_KEYS, "start"):  # pandas keeps seconds, not days: convert once here, not in a copy
         cols[key] = cols[key].astype("datetime64[s]")
-    out.frame = pd.DataFrame(cols, index=located.frame.index, copy=False)
+    out.columns = cols
     return out
 
 
