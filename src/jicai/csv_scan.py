@@ -112,8 +112,12 @@ def _scan(path: Path) -> ScannedCsv | None:
                         raise_if_empty=False)
     if frame.width != len(names):
         return None
-    # a quoted empty cell ("") is as blank as an empty one
-    frame = frame.with_columns([pl.when(pl.col(n) == "").then(None).otherwise(pl.col(n)).alias(n) for n in names])
+    # a quoted empty cell ("") is as blank as an empty one; only columns that hold one are
+    # rewritten (a rewritten column is a new copy of a million strings)
+    quoted_empty = frame.select([(pl.col(n) == "").any() for n in names]).row(0)
+    with_empty = [n for n, has in zip(names, quoted_empty) if has]
+    if with_empty:
+        frame = frame.with_columns([pl.when(pl.col(n) == "").then(None).otherwise(pl.col(n)).alias(n) for n in with_empty])
     rows = frame.height
     if not rows:
         return None
