@@ -77,16 +77,32 @@ def canonical_text(values: pd.Series, distinct_canonical: bool = False) -> tuple
     whitespace at either end the texts are already canonical, which two C-level passes over the
     joined values tell, instead of a million Python calls. `distinct_canonical`: the reader has
     checked that already (Located.distinct_canonical), so nothing is hashed at all."""
+    text, ids, _ = canonical_text_and_blanks(values, distinct_canonical)
+    return text, ids
+
+
+def canonical_text_and_blanks(values: pd.Series, distinct_canonical: bool = False
+                              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """canonical_text plus where the text is blank, told from the distinct values (a million
+    string comparisons avoided)."""
     if distinct_canonical:
-        return _distinct_canonical(values.to_numpy(dtype=object))
+        text, ids = _distinct_canonical(values.to_numpy(dtype=object))
+        return text, ids, pd.isna(values.to_numpy(dtype=object))
     codes, uniques = _factorized(values.array)
     if len(uniques) > 1000 and infer_dtype(uniques, skipna=False) == "string":
         joined = "\x00".join(uniques)
         if joined.isascii() and (not any(c in joined for c in _ASCII_SPACE) or not _EDGE_SPACE.search(joined)):
-            return np.asarray(uniques, dtype=object)[codes], codes
+            return np.asarray(uniques, dtype=object)[codes], codes, _spread(np.asarray(uniques, dtype=object) == "", codes)
     canon = text_column(pd.Series(uniques, dtype=object)).to_numpy()
     ids, distinct = pd.factorize(canon)  # two raw values may share one canonical text
-    return distinct.astype(object)[ids][codes] if len(codes) else np.empty(0, dtype=object), ids[codes]
+    if not len(codes):
+        return np.empty(0, dtype=object), ids[codes], np.zeros(0, dtype=bool)
+    return distinct.astype(object)[ids][codes], ids[codes], _spread((distinct.astype(object) == "")[ids], codes)
+
+
+def _spread(per_value: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """A per-distinct-value flag as a per-row mask."""
+    return per_value[codes] if per_value.any() else np.zeros(len(codes), dtype=bool)
 
 
 def _distinct_canonical(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -145,8 +161,8 @@ def read_ledger(sheet: SheetData | Located, calendar: WorkCalendar, as_of: date,
     raw, rows = located.frame, located.rows
     cols: dict[str, np.ndarray] = {}  # built as arrays, made a DataFrame once at the end
     for key in TEXT_KEYS:
-        cols[key], out.ids[key] = canonical_text(raw[key], key in located.distinct_canonical)
-        _blank_findings(out, key, rows, cols[key] == "")
+        cols[key], out.ids[key], blank = canonical_text_and_blanks(raw[key], key in located.distinct_canonical)
+        _blank_findings(out, key, rows, blank)
     for key in DATE_KEYS:
         col = distinct_dates(raw[key])
         cols[key] = col.value

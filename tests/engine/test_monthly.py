@@ -200,3 +200,17 @@ def test_factorized_categoricals_match_plain_factorizing(values, categories):
         return [None if x is None or x != x else x for x in xs]
 
     assert codes.tolist() == plain_codes.tolist() and blank_as_none(uniques) == blank_as_none(plain_uniques)
+
+
+@pytest.mark.parametrize("values", [
+    ["乙", None, " ", "甲", "", "Ｂ"],                              # blanks of three kinds, full-width text
+    pd.Categorical(["乙", None, "甲", "乙", " "]),                  # a CSV ledger's categories
+    [f"P{k:05d}" for k in range(1200)] + ["", None],               # the ASCII shortcut with blanks
+    [f"P{k:05d}" for k in range(1200)],                            # ... and without
+])
+def test_blank_mask_from_distinct_values_is_the_text_compared_with_blank(values):
+    from engine.monthly_ledger import canonical_text_and_blanks
+
+    column = pd.Series(values) if isinstance(values, pd.Categorical) else pd.Series(np.asarray(values, dtype=object))
+    text, ids, blank = canonical_text_and_blanks(column)
+    assert blank.tolist() == (text == "").tolist()
