@@ -86,8 +86,7 @@ def canonical_text_and_blanks(values: pd.Series, distinct_canonical: bool = Fals
     """canonical_text plus where the text is blank, told from the distinct values (a million
     string comparisons avoided)."""
     if distinct_canonical:
-        text, ids = _distinct_canonical(values.to_numpy(dtype=object))
-        return text, ids, pd.isna(values.to_numpy(dtype=object))
+        return _distinct_canonical(values.to_numpy(dtype=object))
     codes, uniques = _factorized(values.array)
     if len(uniques) > 1000 and infer_dtype(uniques, skipna=False) == "string":
         joined = "\x00".join(uniques)
@@ -105,19 +104,19 @@ def _spread(per_value: np.ndarray, codes: np.ndarray) -> np.ndarray:
     return per_value[codes] if per_value.any() else np.zeros(len(codes), dtype=bool)
 
 
-def _distinct_canonical(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """canonical_text of a column whose filled cells are all different and canonical: the
-    values themselves ('' for blank) and ids in order of first appearance, blanks sharing one."""
+def _distinct_canonical(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """canonical_text_and_blanks of a column whose filled cells are all different and canonical:
+    the values themselves ('' for blank), ids in order of first appearance (blanks sharing one)."""
     blank = pd.isna(values)
     if not blank.any():
-        return values, np.arange(len(values), dtype=np.intp)
+        return values, np.arange(len(values), dtype=np.intp), blank
     text = values.copy()
     text[blank] = ""
     filled_before = np.cumsum(~blank) - ~blank  # filled cells above each row
     first_blank = int(np.argmax(blank))
     ids = filled_before + (np.arange(len(values)) > first_blank)  # the blank id comes in at the first blank
     ids[blank] = filled_before[first_blank]
-    return text, ids.astype(np.intp)
+    return text, ids.astype(np.intp), blank
 
 
 def _factorized(array) -> tuple[np.ndarray, np.ndarray]:
@@ -125,10 +124,13 @@ def _factorized(array) -> tuple[np.ndarray, np.ndarray]:
     first appearance (callers find a value's first row by that). A Categorical (a CSV ledger)
     already holds the distinct values: only its integer codes are renumbered."""
     if isinstance(array, pd.Categorical):
+        ordered = _first_appearance_codes(array.codes, len(array.categories))
+        if ordered is not None:  # a polars scan's categories are in that order already
+            codes, blank_id = ordered
+            uniques = array.categories.to_numpy(dtype=object)
+            return codes, uniques if blank_id is None else np.insert(uniques, blank_id, None)
         n = len(array.categories) + 1
         raw = array.codes.astype(np.intp)
-        if _in_first_appearance_order(raw, n - 1):  # a polars scan's categories are: nothing to renumber
-            return raw, array.categories.to_numpy(dtype=object)
         raw[raw < 0] = n - 1  # blank cells: one more distinct value, None
         # renumber by first appearance, in numpy: the first row of each code (reversed
         # assignment: the earliest write lands last), then the codes ranked by it
@@ -145,13 +147,25 @@ def _factorized(array) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(uniques, dtype=object)
 
 
-def _in_first_appearance_order(codes: np.ndarray, n_categories: int) -> bool:
-    """No blank, every category used, and each first used after all lower ones: the running
-    maximum starts at 0 and never jumps by more than one."""
-    if not len(codes) or codes[0] != 0:
-        return False
-    running = np.maximum.accumulate(codes)
-    return int(running[-1]) == n_categories - 1 and codes.min() >= 0 and not (np.diff(running) > 1).any()
+def _first_appearance_codes(codes: np.ndarray, n_categories: int) -> tuple[np.ndarray, int | None] | None:
+    """When every category is used and each is first used after all lower ones (blanks, -1,
+    aside): the codes numbered by first appearance with blank as a value of its own, and the
+    blank's number (None without blanks). None when the categories are in another order.
+    In order means: the running maximum starts at -1 or 0 and never jumps by more than one."""
+    if not len(codes) or codes[0] > 0:
+        return None
+    running = np.maximum.accumulate(codes)  # in the codes' own small integer type
+    if int(running[-1]) != n_categories - 1 or (np.diff(running) > 1).any():
+        return None
+    blank = codes < 0
+    if not blank.any():
+        return codes.astype(np.intp), None
+    first_blank = int(np.argmax(blank))
+    blank_id = int(running[first_blank]) + 1  # distinct values seen before the first blank
+    out = codes.astype(np.intp)
+    out += out >= blank_id
+    out[blank] = blank_id
+    return out, blank_id
 
 
 def read_ledger(sheet: SheetData | Located, calendar: WorkCalendar, as_of: date, index_days: float) -> LedgerTable:

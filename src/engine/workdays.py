@@ -50,7 +50,7 @@ def as_days(values: Any) -> np.ndarray:
     """Dates in any common form (date, datetime, Timestamp, datetime64, ISO text, sequences or
     Series of them) as a datetime64[D] array; NaT where absent. Scalars give a 1-element array."""
     if isinstance(values, np.ndarray) and np.issubdtype(values.dtype, np.datetime64):
-        return values.astype("datetime64[D]")
+        return values.astype("datetime64[D]", copy=False)
     if isinstance(values, pd.Series) and pd.api.types.is_datetime64_any_dtype(values):
         return values.to_numpy().astype("datetime64[D]")
     if isinstance(values, (date, datetime, pd.Timestamp, np.datetime64, str)) or values is None:
@@ -152,8 +152,10 @@ class WorkCalendar:
         # and a day before `start` is negative, i.e. huge as unsigned: one comparison finds both
         offset = days.astype("datetime64[D]", copy=False).view(np.int64) - self.start.astype("datetime64[D]").astype(np.int64)
         inside = offset.view(np.uint64) < len(self.work)
-        idx = np.where(inside, offset, 0)
-        return idx, inside & self.covered_mask[idx]
+        offset[~inside] = 0  # offset is our own array: reused as the index
+        if self.uncovered_cum[-1]:
+            return offset, inside & self.covered_mask[offset]
+        return offset, inside  # every day of the range is covered
 
     def covers(self, dates) -> np.ndarray:
         """True where the date lies in a covered year (False for NaT)."""
@@ -190,9 +192,11 @@ class WorkCalendar:
         i0, ok0 = self._index(s)
         i1, ok1 = self._index(e)
         nat = np.isnat(s) | np.isnat(e)
-        gap = (self.uncovered_cum[np.maximum(i0, i1)] - self.uncovered_cum[np.minimum(i0, i1)]) != 0
-        good = ok0 & ok1 & ~gap
-        counts = np.where(good, (self.cum[i1] - self.cum[i0]).astype(float), np.nan)
+        good = ok0 & ok1
+        if self.uncovered_cum[-1]:  # a calendar with a gap between covered years
+            good &= self.uncovered_cum[np.maximum(i0, i1)] == self.uncovered_cum[np.minimum(i0, i1)]
+        counts = np.subtract(self.cum[i1], self.cum[i0], dtype=float)
+        counts[~good] = np.nan
         return counts, ~nat & ~good
 
     def _raise_uncovered(self, days: np.ndarray, ok: np.ndarray) -> None:

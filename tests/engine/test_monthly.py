@@ -188,7 +188,9 @@ def test_distinct_canonical_text_needs_no_hashing_and_gives_the_same_ids(values)
 @pytest.mark.parametrize("values, categories", [
     (["乙", "甲", "乙", "丙"], ["乙", "甲", "丙"]),        # categories in order of first appearance (a polars scan)
     (["乙", "甲", "乙", "丙"], ["乙", "丙", "甲"]),        # not: renumbered
-    (["乙", None, "甲"], ["乙", "甲"]),                    # a blank: renumbered with None in its place
+    (["乙", None, "甲"], ["乙", "甲"]),                    # a blank: None numbered where it first appears
+    ([None, "乙", None, "甲", "乙"], ["乙", "甲"]),        # ... blank first
+    (["甲", None, "乙", None], ["乙", "甲"]),              # ... and categories out of order
     (["乙", "乙"], ["乙", "甲"]),                          # an unused category
 ])
 def test_factorized_categoricals_match_plain_factorizing(values, categories):
