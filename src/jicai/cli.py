@@ -99,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.module != "serve":
         _keep_freed_memory()
+        _quiet_numpy()
     try:
         module = importlib.import_module(f"jicai.commands.{args.module}")
         with _batch_gc(args.module != "serve"):
@@ -152,6 +153,17 @@ def _keep_freed_memory() -> None:
         libc.mallopt(-1, 1 << 30)  # M_TRIM_THRESHOLD: keep up to 1 GiB of freed heap for reuse
     except (OSError, AttributeError):  # musl or another libc: only slower
         pass
+
+
+def _quiet_numpy() -> None:
+    """Before numpy is imported (it reads both at import): no OpenBLAS worker threads, which
+    spin on a core and do nothing for us (no linear algebra here), and no transparent huge
+    pages for arrays — a one-shot command would zero 2 MB pages it half uses. A value the user
+    has set wins."""
+    if "numpy" in sys.modules:
+        return
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
 
 
 def entry() -> None:
