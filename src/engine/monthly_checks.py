@@ -35,25 +35,32 @@ def _distinct(codes: np.ndarray, parts: list[np.ndarray], rows: np.ndarray, ids:
     (that is a required-blank finding already). Pair ids number pairs by first appearance."""
     ids = ids or [None] * (len(parts) + 1)
     code_ids = _ids(codes, ids[0])
-    key = code_ids
-    for part, part_ids in zip(parts, ids[1:]):
-        numbers = _ids(part, part_ids)
-        key = key * (int(numbers.max(initial=0)) + 1) + numbers
-        if key.size and key.max() > 2**40:  # keep the combined id far from int64 overflow
-            key = pd.factorize(key)[0].astype(np.int64)
-    if not len(key):
-        return key, pd.DataFrame({"code": codes[:0], "value": [], "first": key, "row": rows[:0], "key": key})
+    part_ids = [_ids(part, known) for part, known in zip(parts, ids[1:])]
+    n = len(code_ids)
+    if not n:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, pd.DataFrame({"code": codes[:0], "value": [], "first": empty, "row": rows[:0], "key": empty})
     # Almost every row repeats its code's first pair: only the codes' first rows and the rows
     # that differ from them can hold a pair's first appearance, so only those are hashed.
-    first_of_code = np.full(int(code_ids.max()) + 1, len(key), dtype=np.int64)
-    first_of_code[code_ids[::-1]] = np.arange(len(key) - 1, -1, -1)
-    as_first = key == key[first_of_code[code_ids]]
-    candidates = np.flatnonzero(~as_first)
-    candidates = np.union1d(candidates, first_of_code[first_of_code < len(key)])
-    candidate_ids = pd.factorize(key[candidates])[0].astype(np.int64)
-    pair = np.empty(len(key), dtype=np.int64)
-    pair[candidates] = candidate_ids
-    pair[as_first] = pair[first_of_code[code_ids[as_first]]]
+    first_of_code = np.full(int(code_ids.max()) + 1, n, dtype=np.intp)
+    first_of_code[code_ids[::-1]] = np.arange(n - 1, -1, -1)
+    first_row = first_of_code[code_ids]
+    as_first = np.ones(n, dtype=bool)
+    for p in part_ids:
+        as_first &= p == p[first_row]
+    others = np.flatnonzero(~as_first)
+    candidates = np.union1d(others, first_of_code[first_of_code < n])
+    key = code_ids[candidates].astype(np.int64)
+    for p in part_ids:
+        values = p[candidates].astype(np.int64)
+        key = key * (int(values.max(initial=0)) + 1) + values
+        if key.max(initial=0) > 2**40:  # keep the combined id far from int64 overflow
+            key = pd.factorize(key)[0].astype(np.int64)
+    candidate_ids = pd.factorize(key)[0].astype(np.int64)
+    at_candidate = np.empty(n, dtype=np.int64)  # only set (and read) at candidate rows
+    at_candidate[candidates] = candidate_ids
+    pair = at_candidate[first_row]                 # each row: its code's first pair ...
+    pair[others] = at_candidate[others]            # ... unless it differs from it
     first = candidates[candidate_ids > np.maximum.accumulate(np.concatenate([[-1], candidate_ids[:-1]]))]
     blank = codes[first] == ""
     for part in parts:
@@ -65,7 +72,8 @@ def _distinct(codes: np.ndarray, parts: list[np.ndarray], rows: np.ndarray, ids:
 
 
 def _ids(values: np.ndarray, known: np.ndarray | None) -> np.ndarray:
-    return (known if known is not None else pd.factorize(values)[0]).astype(np.int64)
+    """Ids numbered from 0 by first appearance (known ones are canonical_text's)."""
+    return known if known is not None else pd.factorize(values, use_na_sentinel=False)[0]
 
 
 def _reference(pairs: pd.DataFrame) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 from datetime import date
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from engine.columns import HOLIDAY_SHEET, LEDGER_SHEET, MONTHLY_SHEET
@@ -136,8 +137,9 @@ def test_header_moved_and_missing_columns_are_findings_not_crashes():
     assert res.to_json()["institutions"][0]["equip_rate"] == pytest.approx(100 / 80)
 
 
+@pytest.mark.parametrize("known_ids", [False, True])
 @pytest.mark.parametrize("seed", range(5))
-def test_distinct_pairs_match_a_plain_python_count(seed):
+def test_distinct_pairs_match_a_plain_python_count(seed, known_ids):
     """_distinct hashes only the rows that differ from their code's first pair; the pairs, their
     first rows and every row's pair id must be what a dictionary walk over all rows gives."""
     from engine.monthly_checks import _distinct
@@ -150,7 +152,8 @@ def test_distinct_pairs_match_a_plain_python_count(seed):
     codes[rng.random(n) < 0.02] = ""
     names[rng.random(n) < 0.02] = ""
     rows = np.arange(2, n + 2)
-    pair_ids, pairs = _distinct(codes, [names, counties], rows)
+    ids = [pd.factorize(x)[0] for x in (codes, names, counties)] if known_ids else None  # as a ledger has them
+    pair_ids, pairs = _distinct(codes, [names, counties], rows, ids)
     seen: dict = {}
     expected_ids = []
     for code, name, county in zip(codes, names, counties):
