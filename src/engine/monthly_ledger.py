@@ -31,7 +31,7 @@ DATE_KEYS = ("accepted", "invoiced", "paid")
 @dataclass
 class LedgerTable:
     located: Located
-    # key -> one value per row of located.frame: text columns, dates (datetime64[s]), start,
+    # key -> one value per row of located.frame: text columns, dates (datetime64[D]), start,
     # days, index, ym, open, open_days, dup, amount
     columns: dict[str, np.ndarray] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
@@ -41,7 +41,9 @@ class LedgerTable:
     def frame(self) -> pd.DataFrame:
         """The columns as a DataFrame, index = row. Built on first use only: the indicators and
         checks work on the arrays, and a million-row frame costs more than all of them."""
-        return pd.DataFrame(self.columns, index=self.located.frame.index, copy=False)
+        # dates as seconds, the finest unit pandas keeps without a copy of its own (days it has not)
+        columns = {k: v.astype("datetime64[s]") if k in (*DATE_KEYS, "start") else v for k, v in self.columns.items()}
+        return pd.DataFrame(columns, index=self.located.frame.index, copy=False)
 
     @property
     def rows(self) -> np.ndarray:
@@ -63,7 +65,8 @@ def distinct_dates(values: pd.Series) -> DateColumn:
     raw = values.reset_index(drop=True)
     codes, uniques = _factorized(raw.array)
     parsed = parse_dates(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
-    return DateColumn(value=parsed.value[codes], blank=parsed.blank[codes], invalid=parsed.invalid[codes], raw=raw)
+    return DateColumn(value=parsed.value[codes], blank=_spread(parsed.blank, codes), invalid=_spread(parsed.invalid, codes),
+                      raw=raw)
 
 
 _ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"  # what str.strip() removes from ASCII text
@@ -188,8 +191,6 @@ def read_ledger(sheet: SheetData | Located, calendar: WorkCalendar, as_of: date,
     cols["amount"] = _amounts(out, raw["amount"], rows)
     cols.update(_payment_days(out, cols, calendar, as_of, index_days, rows))
     cols["dup"] = _duplicate_orders(out, cols["order"], rows)
-    for key in (*DATE_KEYS, "start"):  # pandas keeps seconds, not days: convert once here, not in a copy
-        cols[key] = cols[key].astype("datetime64[s]")
     out.columns = cols
     return out
 
