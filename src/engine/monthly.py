@@ -190,22 +190,39 @@ def _monthly_index(ledger: LedgerTable | None, year: int, ym: int) -> tuple[pd.D
         return empty, pd.DataFrame(columns=["code", "name", "city", "county", "row"])
     f = ledger.columns
     ym_col = f["ym"]
-    use = (ym_col // 100 == year) & (ym_col <= ym) & ~f["dup"] & np.isfinite(f["index"]) & (f["code"] != "")
+    use = (ym_col // 100 == year) & (ym_col <= ym) & ~f["dup"] & np.isfinite(f["index"]) & ~ledger.blank["code"]
     # group on integer ids (code id x 13 + month), not on a million strings
     ids = ledger.ids["code"][use].astype(np.int64) * 13 + ym_col[use] % 100
     index = f["index"][use]
-    group, first = pd.factorize(ids)
-    sums = np.bincount(group, weights=index, minlength=len(first))
-    sizes = np.bincount(group, minlength=len(first))
-    codes = f["code"][use]
-    position = np.zeros(len(first), dtype=np.int64)
-    position[group[::-1]] = np.arange(len(group))[::-1]  # first row of each group
-    grouped = pd.DataFrame({"code": codes[position], "ym": ym_col[use][position], "value": sums / sizes,
+    group, position = _groups_by_first_row(ids)
+    sums = np.bincount(group, weights=index, minlength=len(position))
+    sizes = np.bincount(group, minlength=len(position))
+    grouped = pd.DataFrame({"code": f["code"][use][position], "ym": ym_col[use][position], "value": sums / sizes,
                             "purchases": sizes})
     in_month = use & (ym_col == ym)
     members = pd.DataFrame({k: f[k][in_month] for k in ("code", "name", "city", "county")})
     members["row"] = ledger.located.rows[in_month]
     return grouped, members.drop_duplicates("code")
+
+
+def _groups_by_first_row(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(group of each row, first row of each group), groups numbered by first appearance — as
+    pd.factorize numbers them. Small non-negative ids (codes x months) are grouped through an
+    array indexed by id instead of a hash table."""
+    n = len(ids)
+    space = int(ids.max()) + 1 if n else 0
+    if space > 4 * n + 1000:
+        group, first = pd.factorize(ids)
+        position = np.zeros(len(first), dtype=np.intp)
+        position[group[::-1]] = np.arange(n - 1, -1, -1)
+        return group, position
+    first_row = np.full(space, n, dtype=np.intp)
+    first_row[ids[::-1]] = np.arange(n - 1, -1, -1)  # reversed: the earliest write lands last
+    present = np.flatnonzero(first_row < n)
+    present = present[np.argsort(first_row[present], kind="stable")]
+    number = np.empty(space, dtype=np.intp)
+    number[present] = np.arange(len(present))
+    return number[ids], first_row[present]
 
 
 def _regions(report: pd.DataFrame, ledger: LedgerTable | None) -> pd.DataFrame:

@@ -36,6 +36,7 @@ class LedgerTable:
     columns: dict[str, np.ndarray] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     ids: dict[str, np.ndarray] = field(default_factory=dict)  # text key -> id of each row's text
+    blank: dict[str, np.ndarray] = field(default_factory=dict)  # text key -> the row's text is blank
 
     @cached_property
     def frame(self) -> pd.DataFrame:
@@ -178,8 +179,8 @@ def read_ledger(sheet: SheetData | Located, calendar: WorkCalendar, as_of: date,
     raw, rows = located.frame, located.rows
     cols: dict[str, np.ndarray] = {}  # built as arrays, made a DataFrame once at the end
     for key in TEXT_KEYS:
-        cols[key], out.ids[key], blank = canonical_text_and_blanks(raw[key], key in located.distinct_canonical)
-        _blank_findings(out, key, rows, blank)
+        cols[key], out.ids[key], out.blank[key] = canonical_text_and_blanks(raw[key], key in located.distinct_canonical)
+        _blank_findings(out, key, rows, out.blank[key])
     for key in DATE_KEYS:
         col = distinct_dates(raw[key])
         cols[key] = col.value
