@@ -74,7 +74,8 @@ def locate(sheet: SheetData, template: Template, *, extra_keys: Sequence[str] = 
     other problem. A missing header is reported once and its checks are skipped. Fully blank
     rows are dropped (SPEC §4.2); the index keeps the real Excel row numbers."""
     rows = sheet.rows
-    width = max((len(r) for r in rows), default=0)
+    lengths = set(map(len, rows))  # one C-level pass; a single length means no ragged rows
+    width = max(lengths, default=0)
     expected = {header_key(c.header): c.key for c in template.columns}
 
     # pick the header row: the first of the top rows matching the most headers
@@ -114,7 +115,7 @@ def locate(sheet: SheetData, template: Template, *, extra_keys: Sequence[str] = 
     body = rows[best_row + 1:]
     data = {}
     n = len(body)
-    grid = _grid(body, width)
+    grid = _grid(body, width, same_width=len(lengths) == 1)
     for col in template.columns:
         j = found.get(col.key)
         data[col.key] = np.full(n, None, dtype=object) if j is None else grid[:, j]
@@ -129,10 +130,11 @@ def locate(sheet: SheetData, template: Template, *, extra_keys: Sequence[str] = 
                    findings=findings, header_row=header_row_no)
 
 
-def _grid(body: list[list[Any]], width: int) -> np.ndarray:
-    """Rows as a 2-D object array (ragged rows padded with None)."""
+def _grid(body: list[list[Any]], width: int, same_width: bool) -> np.ndarray:
+    """Rows as a 2-D object array (ragged rows padded with None). `same_width`: every row has
+    `width` cells."""
     grid = np.full((len(body), width), None, dtype=object)
-    if body and all(len(r) == width for r in body):
+    if body and same_width:
         grid[:] = body  # one C-level copy (calamine rows are all the same width)
     else:
         for i, r in enumerate(body):
