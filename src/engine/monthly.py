@@ -29,7 +29,7 @@ from engine.findings import Finding, sort_key
 from engine.monthly_checks import (changes_need_remark, conflicts, missing_institutions, report_late,
                                    zero_denominators)
 from engine.monthly_indicators import INDICATORS, LOW_IS_BEST, compute_levels
-from engine.monthly_ledger import LedgerTable, read_ledger
+from engine.monthly_ledger import LedgerTable, groups_by_first_row, read_ledger
 from engine.monthly_report import ReportTable, month_key, previous_month, read_report
 from engine.ranking import rank_indicators
 from engine.scheme import Scheme
@@ -194,7 +194,7 @@ def _monthly_index(ledger: LedgerTable | None, year: int, ym: int) -> tuple[pd.D
     # group on integer ids (code id x 13 + month), not on a million strings
     ids = ledger.ids["code"][use].astype(np.int64) * 13 + ym_col[use] % 100
     index = f["index"][use]
-    group, position = _groups_by_first_row(ids)
+    group, position = groups_by_first_row(ids)
     sums = np.bincount(group, weights=index, minlength=len(position))
     sizes = np.bincount(group, minlength=len(position))
     grouped = pd.DataFrame({"code": f["code"][use][position], "ym": ym_col[use][position], "value": sums / sizes,
@@ -203,26 +203,6 @@ def _monthly_index(ledger: LedgerTable | None, year: int, ym: int) -> tuple[pd.D
     members = pd.DataFrame({k: f[k][in_month] for k in ("code", "name", "city", "county")})
     members["row"] = ledger.located.rows[in_month]
     return grouped, members.drop_duplicates("code")
-
-
-def _groups_by_first_row(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(group of each row, first row of each group), groups numbered by first appearance — as
-    pd.factorize numbers them. Small non-negative ids (codes x months) are grouped through an
-    array indexed by id instead of a hash table."""
-    n = len(ids)
-    space = int(ids.max()) + 1 if n else 0
-    if space > 4 * n + 1000:
-        group, first = pd.factorize(ids)
-        position = np.zeros(len(first), dtype=np.intp)
-        position[group[::-1]] = np.arange(n - 1, -1, -1)
-        return group, position
-    first_row = np.full(space, n, dtype=np.intp)
-    first_row[ids[::-1]] = np.arange(n - 1, -1, -1)  # reversed: the earliest write lands last
-    present = np.flatnonzero(first_row < n)
-    present = present[np.argsort(first_row[present], kind="stable")]
-    number = np.empty(space, dtype=np.intp)
-    number[present] = np.arange(len(present))
-    return number[ids], first_row[present]
 
 
 def _regions(report: pd.DataFrame, ledger: LedgerTable | None) -> pd.DataFrame:

@@ -95,7 +95,8 @@ def canonical_text_and_blanks(values: pd.Series, distinct_canonical: bool = Fals
     if len(uniques) > 1000 and infer_dtype(uniques, skipna=False) == "string":
         joined = "\x00".join(uniques)
         if joined.isascii() and (not any(c in joined for c in _ASCII_SPACE) or not _EDGE_SPACE.search(joined)):
-            return np.asarray(uniques, dtype=object)[codes], codes, _spread(np.asarray(uniques, dtype=object) == "", codes)
+            texts = np.asarray(uniques, dtype=object)
+            return texts[codes], codes, _spread(texts == "", codes)
     canon = text_column(pd.Series(uniques, dtype=object)).to_numpy()
     ids, distinct = pd.factorize(canon)  # two raw values may share one canonical text
     if not len(codes):
@@ -133,22 +134,33 @@ def _factorized(array) -> tuple[np.ndarray, np.ndarray]:
             codes, blank_id = ordered
             uniques = array.categories.to_numpy(dtype=object)
             return codes, uniques if blank_id is None else np.insert(uniques, blank_id, None)
-        n = len(array.categories) + 1
         raw = array.codes.astype(np.intp)
-        raw[raw < 0] = n - 1  # blank cells: one more distinct value, None
-        # renumber by first appearance, in numpy: the first row of each code (reversed
-        # assignment: the earliest write lands last), then the codes ranked by it
-        first_row = np.full(n, len(raw), dtype=np.intp)
-        first_row[raw[::-1]] = np.arange(len(raw) - 1, -1, -1, dtype=np.intp)
-        present = np.flatnonzero(first_row < len(raw))
-        present = present[np.argsort(first_row[present], kind="stable")]
-        renumber = np.empty(n, dtype=np.intp)
-        renumber[present] = np.arange(len(present))
-        uniques = np.append(array.categories.to_numpy(dtype=object), None)[present]
-        return renumber[raw], uniques
+        raw[raw < 0] = len(array.categories)  # blank cells: one more distinct value, None
+        codes, first_row = groups_by_first_row(raw)
+        return codes, np.append(array.categories.to_numpy(dtype=object), None)[raw[first_row]]
     # pd.factorize on the array itself: a Series would re-infer object cells (dates as Timestamps)
     codes, uniques = pd.factorize(array, use_na_sentinel=False)
     return codes, np.asarray(uniques, dtype=object)
+
+
+def groups_by_first_row(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(group of each row, first row of each group), groups numbered by first appearance — as
+    pd.factorize numbers them. Small non-negative ids (category codes, codes x months) are
+    grouped through an array indexed by id instead of a hash table."""
+    n = len(ids)
+    space = int(ids.max()) + 1 if n else 0
+    if space > 4 * n + 1000:
+        group, first = pd.factorize(ids)
+        position = np.zeros(len(first), dtype=np.intp)
+        position[group[::-1]] = np.arange(n - 1, -1, -1)
+        return group, position
+    first_row = np.full(space, n, dtype=np.intp)
+    first_row[ids[::-1]] = np.arange(n - 1, -1, -1)  # reversed: the earliest write lands last
+    present = np.flatnonzero(first_row < n)
+    present = present[np.argsort(first_row[present], kind="stable")]
+    number = np.empty(space, dtype=np.intp)
+    number[present] = np.arange(len(present))
+    return number[ids], first_row[present]
 
 
 def _first_appearance_codes(codes: np.ndarray, n_categories: int) -> tuple[np.ndarray, int | None] | None:

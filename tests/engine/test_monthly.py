@@ -220,10 +220,10 @@ def test_blank_mask_from_distinct_values_is_the_text_compared_with_blank(values)
 
 @pytest.mark.parametrize("ids", [[5, 5, 2, 7, 2], [], [0], list(range(40, 0, -3)) * 3, [10**9, 3, 10**9]])
 def test_groups_by_first_row_number_groups_as_factorize_does(ids):
-    from engine.monthly import _groups_by_first_row
+    from engine.monthly_ledger import groups_by_first_row
 
     ids = np.asarray(ids, dtype=np.int64)
-    group, first_row = _groups_by_first_row(ids)
+    group, first_row = groups_by_first_row(ids)
     expected_group, distinct = pd.factorize(ids)
     assert group.tolist() == expected_group.tolist()
     assert first_row.tolist() == [int(np.flatnonzero(ids == v)[0]) for v in distinct]
